@@ -1,8 +1,11 @@
 """Time expressions: find dates in text and resolve them against a reference date.
 
-One compiled alternation regex scans the text once; each alternative is a
-*shape* ("24 August 2019", "between 23 and 26 August", "last Tuesday") and a
-small resolver turns its groups into an ISO value of the right precision.
+Two cheap literal scans find *anchors* (numbers, month and weekday names, a
+few keywords such as "yesterday" or "week"); one compiled alternation regex is
+then tried only at each anchor and at the few lead words just before it.  Each
+alternative is a *shape* ("24 August 2019", "between 23 and 26 August", "last
+Tuesday") and a small resolver turns its groups into an ISO value of the right
+precision.
 Spans never include a leading preposition ("On 24 August 2019" → "24 August
 2019", "between 23 and 26 August" → "23 and 26 August") but do include the
 words that change the meaning ("last May", "earlier this month", "mid-2020").
@@ -35,6 +38,7 @@ first full date in the text — see ``reference_date``):
 from __future__ import annotations
 
 import calendar
+import heapq
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -143,16 +147,29 @@ _PREFIX_WORDS = frozenset(
        "last", "next", "this", "coming", "the", "previous", "following", "same"}
     | set(_NUMBER_WORDS)
 )
-_SEPARATORS = frozenset(" \t\n\u00a0-\u2010\u2011\u2012\u2013\u2014")
-# Every date shape holds one of these.  Literal alternatives let the regex
-# engine skip ahead on the first character, which keeps the scan cheap.
+_SEPARATORS = frozenset(" \t\n\u00a0\u2009\u202f-\u2010\u2011\u2012\u2013\u2014")
+# Every date shape holds an anchor: a number, a month or weekday name, or one
+# of the keywords.  Patterns made only of literal alternatives let the regex
+# engine skip ahead on the first character; two such scans (one of them
+# starting with rare capitals and digits) are several times cheaper than one
+# mixed pattern.
 _KEYWORDS = ("yesterday", "today", "tonight", "tomorrow", "day", "night", "morning",
              "afternoon", "evening", "week", "month", "year")
-_ANCHOR = re.compile("|".join([
+_NAME_OR_NUMBER_ANCHOR = re.compile("|".join([
     *(f"{digit}[0-9]*" for digit in range(10)),
     _title_or_upper([*_MONTH_NAMES, *_MONTH_ABBREVIATIONS, *_WEEKDAY_NAMES]),
-    *sorted({f for w in _KEYWORDS for f in (w, w.capitalize())}, key=len, reverse=True),
 ]))
+_KEYWORD_ANCHOR = re.compile("|".join(sorted({f for w in _KEYWORDS for f in (w, w.capitalize())},
+                                             key=len, reverse=True)))
+
+
+def _anchors(text: str):
+    """Start offsets of anchors that begin a word, in order."""
+    starts = heapq.merge((m.start() for m in _NAME_OR_NUMBER_ANCHOR.finditer(text)),
+                         (m.start() for m in _KEYWORD_ANCHOR.finditer(text)))
+    for start in starts:
+        if start == 0 or not text[start - 1].isalnum():
+            yield start
 
 
 def _alternatives() -> list[tuple[str, str]]:
@@ -641,9 +658,8 @@ def find_time_expressions(text: str, reference: date | None = None,
     ctx.text = text
     found: list[TimeExpression] = []
     floor = 0
-    for anchor_match in _ANCHOR.finditer(text):
-        anchor = anchor_match.start()
-        if anchor < floor or (anchor > 0 and text[anchor - 1].isalnum()):
+    for anchor in _anchors(text):
+        if anchor < floor:
             continue
         for start in _starts(text, anchor, floor):
             expression = _attempt(text, start, anchor, ctx)
