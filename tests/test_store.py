@@ -332,3 +332,15 @@ def test_in_memory_store(tmp_path):
     with Store(":memory:") as store:
         assert store.upsert(corpus()).events == 4
         assert store.counts()["events"] == 4
+
+
+def test_the_same_text_under_two_ids_is_stored_once_and_stays_put(db):
+    store = Store(db)
+    text = "Anna Berg met Otto Kessel in Strelsau."
+    act = {"type": "CONSULT", "trigger": "met", "source": [person(*ANNA, "RUR", 0)], "target": [person(*OTTO, "FRE", 14)]}
+    copies = lambda: [make_extraction("wire-1", text, [act]), make_extraction("wire-2", text, [act])]  # noqa: E731
+    store.upsert(copies(), batch_size=1)
+    before = dump(db)
+    stats = store.upsert(copies(), batch_size=1)
+    assert (stats.documents_unchanged, stats.events) == (2, 0)
+    assert dump(db) == before and store.document("wire-1") is not None

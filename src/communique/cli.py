@@ -131,7 +131,8 @@ def main(
 
 class _Tally:
     def __init__(self) -> None:
-        self.documents = 0
+        self.documents = 0  # read
+        self.extracted = 0
         self.errors = 0
         self.events = 0
         self.started = time.monotonic()
@@ -186,9 +187,10 @@ def ingest(
 
             def tracked(extractions: Iterable["Extraction"]) -> Iterator["Extraction"]:
                 for extraction in extractions:
+                    tally.extracted += 1
                     tally.events += len(extraction.events)
                     elapsed = max(time.monotonic() - tally.started, 1e-9)
-                    progress.update(task, advance=1, events=tally.events, rate=tally.documents / elapsed)
+                    progress.update(task, advance=1, events=tally.events, rate=tally.extracted / elapsed)
                     yield extraction
 
             try:

@@ -12,12 +12,18 @@ from communique.model import EXTRACTOR_VERSION, Event, Extraction, Participant, 
 
 Rows = dict[str, list[dict[str, Any]]]
 
+_NAMING_FIELDS = ("source", "source_id", "title", "publisher")
+
 
 def fingerprint(extraction: Extraction) -> str:
-    """A hash of everything the store keeps of an extraction except where it was read
-    (so moving a file does not rewrite it): equal fingerprints → nothing to write."""
+    """A hash of the text and of everything extracted from it: equal fingerprints → nothing
+    to write.  What only names a document (where it was read, its id, title and publisher)
+    is left out, so moving a file rewrites nothing, and a text that comes twice under two
+    ids (wire copies) is stored once, under the first, on every run — instead of the
+    copies replacing each other."""
     plain = to_plain(extraction)
-    plain["document"].pop("source", None)
+    for naming in _NAMING_FIELDS:
+        plain["document"].pop(naming, None)
     payload = json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
