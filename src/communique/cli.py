@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import typer
 from rich.console import Console
@@ -25,11 +25,6 @@ from communique.errors import CommuniqueError, ReadError
 
 if TYPE_CHECKING:  # pragma: no cover
     from communique.model import Document, Extraction
-
-try:
-    from typing import Annotated
-except ImportError:  # pragma: no cover - Python 3.10 has it too; kept for type checkers
-    from typing_extensions import Annotated
 
 DEFAULT_DB = "communique.duckdb"
 
