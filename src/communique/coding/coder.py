@@ -1,0 +1,899 @@
+"""The event coder: triggers from the lexicon, arguments from the parse.
+
+For each sentence it considers every token as a possible trigger — a verb
+sense, an event noun under a light verb or on its own, a multi-word phrase —
+checks the sense's constraints (what it takes as object, which preposition),
+finds source and target on the dependency parse (subjects, objects,
+prepositional attachments, passives, coordination, control), reads negation,
+modality and embedding, and records why: every candidate carries the rule
+that produced it and, for rejected triggers, the reason.
+
+The result is ``doc._.events``: a list of :class:`Candidate`, token-level; the
+pipeline turns them into model Events with dates, places and canonical actors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, List
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from communique.coding.lexicon import Lexicon, Sense, default_lexicon
+from communique.nlp.mentions import Mention
+
+_SUBJ = ("nsubj", "csubj")
+_PASS_SUBJ = ("nsubjpass", "csubjpass")
+_RELATIVE = {"who", "which", "that", "whom"}
+_NEG = {"not", "n't", "never", "no"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+_MODAL_AUX = {"would", "could", "might", "may", "can", "should", "must", "ca"}
+_NEGATING_GOVERNORS = {"refuse", "decline", "fail", "deny", "reject", "avoid", "cancel", "postpone", "call_off"}
+_TRAVEL = {"go", "travel", "arrive", "come", "fly", "visit", "head", "land", "reach"}
+_READY = {"ready", "willing", "prepared", "determined", "committed", "eager", "open"}
+_NEGATIVE_EVAL = {"irresponsible", "unacceptable", "provocative", "groundless", "baseless", "unfounded",
+                  "absurd", "illegal", "illegitimate", "destructive", "hostile", "unfriendly", "false",
+                  "biased", "slanderous", "outrageous", "shameful", "reckless", "dangerous", "aggressive",
+                  "counterproductive", "regrettable", "deplorable", "lies"}
+_POSITIVE_EVAL = {"important", "key", "significant", "successful", "booming", "great", "valuable",
+                  "effective", "fruitful", "productive", "constructive", "positive", "excellent",
+                  "outstanding", "remarkable", "crucial", "vital", "indispensable", "leading",
+                  "reliable", "trusted", "dynamic", "impressive", "contribution", "role"}
+_GATHERING_NOUNS = {"summit", "forum", "conference", "session", "meeting", "congress", "assembly", "council"}
+_INSTRUMENT_WORDS = {"Regulations", "Regulation", "Programme", "Program", "Concept", "Agreement", "Treaty",
+                     "Charter", "Declaration", "Convention", "Protocol", "Memorandum", "Strategy", "Plan",
+                     "Resolution", "Statute", "Rules"}
+_SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", "declare", "add",
+           "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe"}
+
+
+@dataclass(eq=False)
+class Arg:
+    """An argument: the mention it resolved to (if any) and the token it was found at."""
+
+    token: Token
+    mention: Mention | None
+    how: str
+
+    @property
+    def actor(self) -> Mention | None:
+        if self.mention is None:
+            return None
+        return self.mention.resolved
+
+
+@dataclass(eq=False)
+class Candidate:
+    sense: Sense
+    type: str
+    mode: str | None
+    cameo: str | None
+    trigger: Span  # the trigger words
+    anchor: Token  # the verb carrying tense, negation and modality
+    sentence: Span
+    sources: list[Arg] = field(default_factory=list)
+    targets: list[Arg] = field(default_factory=list)
+    negated: bool = False
+    future: bool = False
+    hypothetical: bool = False
+    reasons: list[str] = field(default_factory=list)  # how flags and direction were decided
+    rule: str = ""
+    confidence: float = 0.6
+    place_tokens: list[Token] = field(default_factory=list)
+    time_tokens: list[Token] = field(default_factory=list)
+    gathering: Span | None = None
+
+    @property
+    def asserted(self) -> bool:
+        return not (self.negated or self.future or self.hypothetical)
+
+
+@dataclass
+class Rejection:
+    token: Token
+    sense: Sense
+    reason: str
+
+
+class EventCoder:
+    def __init__(self, lexicon: Lexicon | None = None, explain: bool = False) -> None:
+        self.lex = lexicon or default_lexicon()
+        self.explain = explain
+        self._phrase_heads: dict[str, list[Sense]] = {}
+        for sense in self.lex.phrases:
+            lemmas = sense.get("lemmas")
+            self._phrase_heads.setdefault(lemmas[0], []).append(sense)
+
+    # ------------------------------------------------------------------ API
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[Candidate] = []
+        rejections: list[Rejection] = []
+        for sent in doc.sents:
+            candidates.extend(self.code_sentence(doc, sent, rejections))
+        doc._.events = candidates
+        doc._.event_candidates = rejections if self.explain else None
+        return doc
+
+    def code_sentence(self, doc: Doc, sent: Span, rejections: list[Rejection]) -> list[Candidate]:
+        out: list[Candidate] = []
+        used_tokens: set[int] = set()
+        for tok in sent:
+            if tok.i in used_tokens:
+                continue
+            for cand in self._candidates_at(doc, sent, tok, rejections):
+                out.append(cand)
+                used_tokens.update(range(cand.trigger.start, cand.trigger.end))
+                break
+        self._embedding(out)
+        return out
+
+    # ------------------------------------------------------------ triggers
+
+    def _candidates_at(self, doc: Doc, sent: Span, tok: Token, rejections) -> Iterator[Candidate]:
+        lemma = tok.lemma_.lower()
+        # multi-word phrases first: "speak highly of", "take part in"
+        for sense in self._phrase_heads.get(lemma, ()):
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            span = self._match_phrase(doc, tok, sense.get("lemmas"))
+            if span is None:
+                continue
+            cand = self._verbal(doc, sent, tok, sense, span, rejections)
+            if cand:
+                yield cand
+                return
+        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma in ("have",) and False):
+            for sense in self.lex.verbs.get(lemma, ()):
+                cand = self._verbal(doc, sent, tok, sense, doc[tok.i:tok.i + 1], rejections)
+                if cand:
+                    yield cand
+                    return
+            if lemma in _SPEECH:
+                cand = self._evaluative(doc, sent, tok)
+                if cand:
+                    yield cand
+                    return
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            key = lemma
+            if key == "protest" and self._is_crowd_protest(tok):
+                key = "protest_crowd"
+            sense = self.lex.nouns.get(key)
+            if sense is not None:
+                cand = self._nominal(doc, sent, tok, sense, rejections)
+                if cand:
+                    yield cand
+        elif tok.pos_ == "ADJ" and lemma in _READY:
+            cand = self._readiness(doc, sent, tok)
+            if cand:
+                yield cand
+
+    @staticmethod
+    def _match_phrase(doc: Doc, head: Token, lemmas: list[str]) -> Span | None:
+        """The phrase's other words among the head's children (or right after it)."""
+        idx = [head.i]
+        for lem in lemmas[1:]:
+            found = None
+            for child in head.children:
+                if child.lemma_.lower() == lem and child.i not in idx:
+                    found = child
+                    break
+            if found is None:
+                nxt = max(idx) + 1
+                if nxt < len(doc) and doc[nxt].lemma_.lower() == lem:
+                    found = doc[nxt]
+            if found is None:
+                # the object's own children ("take part in": in hangs on part)
+                for i in idx[1:]:
+                    for child in doc[i].children:
+                        if child.lemma_.lower() == lem:
+                            found = child
+                            break
+                    if found:
+                        break
+            if found is None:
+                return None
+            idx.append(found.i)
+        return doc[min(idx):max(idx) + 1]
+
+    # -------------------------------------------------------------- verbs
+
+    def _verbal(self, doc, sent, tok: Token, sense: Sense, span: Span, rejections) -> Candidate | None:
+        def reject(reason: str) -> None:
+            if self.explain:
+                rejections.append(Rejection(tok, sense, reason))
+            return None
+
+        reduced_relative = tok.dep_ in ("acl", "advcl") and tok.tag_ in ("VBN", "VBD") and not any(
+            c.dep_ in ("aux", "auxpass", "nsubj", "dobj") for c in tok.children) and (
+            tok.dep_ == "acl" or any(c.dep_ == "prep" and c.lower_ in ("at", "by", "during") for c in tok.children))
+        passive = any(c.dep_ in _PASS_SUBJ for c in tok.children) or any(
+            c.dep_ == "auxpass" for c in tok.children) or reduced_relative
+        dobj = self._dobj(tok)
+        preps = self._preps(tok)
+        obj_tok = dobj
+        if passive:
+            obj_tok = next((c for c in tok.children if c.dep_ in _PASS_SUBJ), None)
+            if obj_tok is None and tok.dep_ == "acl":
+                obj_tok = tok.head  # "the Programme adopted at the summit"
+            if obj_tok is None and tok.tag_ in ("VBN", "VBD") and tok.dep_ == "advcl" and not any(
+                    c.dep_ in ("aux", "auxpass", "nsubj") for c in tok.children):
+                obj_tok = self._preceding_noun(doc, tok)  # a reduced relative the parser took for advcl
+        obj_mention = self._actor_near(doc, obj_tok) if obj_tok is not None else None
+
+        # word-sense constraints
+        lem_any = sense.lemmas("object_lemmas", "object_lemmas_any")
+        if lem_any is not None:
+            words = self._object_words(obj_tok)
+            if not words & lem_any:
+                return reject(f"object {sorted(words)[:3]} not among {sense.key}'s objects")
+        forbid = sense.lemmas("not_object_lemmas", "forbid_object_lemmas")
+        if forbid and obj_tok is not None and self._object_words(obj_tok) & forbid:
+            return reject("object excluded by word sense")
+        if sense.get("requires_object") and (obj_mention is None):
+            return reject("needs an actor as object")
+        if sense.get("forbid_object") and dobj is not None:
+            return reject("takes no object in this sense")
+        kinds = sense.get("object_kinds")
+        if kinds and obj_tok is not None and obj_mention is not None and obj_mention.resolved.kind not in kinds:
+            return reject(f"object is a {obj_mention.resolved.kind}")
+        kinds_not = sense.get("object_kinds_not") or sense.get("forbid_object_kinds")
+        if kinds_not and obj_mention is not None and obj_mention.resolved.kind in kinds_not:
+            return reject(f"object is a {obj_mention.resolved.kind}")
+        if sense.get("requires_prep") and sense.get("requires_prep") not in preps:
+            return reject(f"needs '{sense.get('requires_prep')}'")
+        if sense.get("requires_prep_any") and not set(sense.get("requires_prep_any")) & set(preps):
+            return reject(f"needs one of {sense.get('requires_prep_any')}")
+        if sense.get("requires_prep_lemma"):
+            wanted = set(sense.get("requires_prep_lemma"))
+            found = any(
+                (g.lemma_.lower() in wanted) for p in preps.values() for g in p.subtree
+            ) or any(c.lemma_.lower() in wanted for c in tok.children)
+            if not found:
+                return reject(f"needs {sorted(wanted)}")
+        if sense.get("requires_complement"):
+            comps = set(sense.get("requires_complement"))
+            has = any(c.dep_ in comps for c in tok.children) or ("on" in comps and "on" in preps) \
+                or ("to" in comps and "to" in preps) or ("for" in comps and "for" in preps) \
+                or ("dobj" in comps and dobj is not None)
+            if not has:
+                return reject("needs a complement (agree to/on..., decide to...)")
+        if sense.get("forbid_complement_lemmas"):
+            bad = set(sense.get("forbid_complement_lemmas"))
+            if any(c.dep_ == "xcomp" and c.lemma_.lower() in bad for c in tok.children):
+                return reject("complement makes it a threat")
+        if sense.get("forbid_aux"):
+            if any(c.dep_ == "aux" and c.lower_ in sense.get("forbid_aux") for c in tok.children):
+                return reject("modal use")
+        if sense.get("requires_threat") and not self._has_threat(tok):
+            return reject("a warning without a threatened action")
+        if sense.get("requires_oprd_negative"):
+            if not any(c.dep_ in ("oprd", "ccomp", "xcomp") and c.lemma_.lower() in _NEGATIVE_EVAL
+                       for c in tok.subtree):
+                return reject("'call' without a negative evaluation")
+
+        # arguments
+        subjects = self._subjects(doc, tok)
+        sources: list[Arg] = []
+        targets: list[Arg] = []
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent")
+            if obj_tok is not None and (tok.dep_ != "acl"):
+                targets = self._args(doc, [obj_tok], "passive-subject")
+            if not sources:
+                sources = self._gathering_participants(doc, tok)
+        else:
+            sources = subjects
+            targets = self._targets(doc, tok, sense, dobj, preps)
+        if sense.get("subject_sectors") is not None:
+            allowed = set(x for x in sense.get("subject_sectors"))
+            secs = {a.actor.sector if a.actor else None for a in sources} or {None}
+            if not secs & allowed:
+                return reject(f"subject sector {secs} not {sorted(map(str, allowed))}")
+        if sense.get("subject_kinds") is not None:
+            ks = {a.actor.kind if a.actor else None for a in sources}
+            if not ks & set(sense.get("subject_kinds")):
+                return reject("subject kind")
+        if sense.get("requires_source") and not any(a.actor for a in sources):
+            return reject("needs an agent")
+        if sense.get("requires_military_source") and not any(
+                a.actor and a.actor.sector in ("MIL", "REB", "UAF", "PRM") for a in sources):
+            return reject("needs an armed agent")
+        if sense.get("requires_actor_arg") and not any(a.actor for a in sources + targets):
+            return reject("no actor among its arguments")
+        if sense.get("requires_location_or_visit") and not self._has_visit_cue(doc, tok, targets):
+            return reject("a welcome without a visit")
+
+        cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
+                         anchor=tok, sentence=sent, sources=sources, targets=targets, rule=sense.rule)
+        if sense.get("reverse") and targets:
+            cand.sources, cand.targets = targets, sources
+            cand.reasons.append("host receives visitor: the visitor is the source")
+        self._reciprocal(cand)
+        self._modality(doc, cand, tok)
+        self._places_and_times(doc, cand, [tok])
+        self._consult_mode(doc, cand)
+        self._confidence(cand)
+        return cand
+
+    # -------------------------------------------------------------- nouns
+
+    def _nominal(self, doc, sent, tok: Token, sense: Sense, rejections) -> Candidate | None:
+        def reject(reason: str) -> None:
+            if self.explain:
+                rejections.append(Rejection(tok, sense, reason))
+            return None
+
+        if sense.get("plural_only") and tok.tag_ not in ("NNS", "NNPS"):
+            return reject("singular 'talk' is not talks")
+        if sense.get("requires_compound_any"):
+            wanted = set(sense.get("requires_compound_any"))
+            if not any(c.lemma_.lower() in wanted or c.lower_ in wanted for c in tok.lefts):
+                return reject(f"needs one of {sorted(wanted)} before it")
+        if sense.get("requires_amod_any"):
+            wanted = set(sense.get("requires_amod_any"))
+            if not any(c.lower_ in wanted or c.lemma_.lower() in wanted for c in tok.lefts):
+                return reject(f"needs one of {sorted(wanted)} before it")
+        head = tok.head
+        light = None
+        if tok.dep_ in ("dobj", "attr", "oprd") and head.pos_ in ("VERB", "AUX") and \
+                head.lemma_.lower() in self.lex.light_verbs:
+            light = head
+        elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and \
+                head.head.lemma_.lower() in ("take", "participate", "engage") :
+            light = head.head
+        elif tok.dep_ == "conj" and head.dep_ in ("dobj",) and head.head.lemma_.lower() in self.lex.light_verbs:
+            light = head.head
+        allowed_light = sense.get("light_only")
+        preps = self._preps(tok)
+        if light is not None:
+            if allowed_light and light.lemma_.lower() not in allowed_light:
+                return reject(f"'{light.lemma_}' is not a light verb for {sense.key}")
+            if light.lemma_.lower() == "have" and any(c.dep_ == "aux" for c in light.children) and False:
+                pass
+            sources = self._subjects(doc, light)
+            passive = any(c.dep_ in _PASS_SUBJ for c in light.children)
+            if passive:
+                agent = next((c for c in light.children if c.dep_ == "agent"), None)
+                sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent") if agent else []
+            targets = self._noun_targets(doc, tok, sense, preps, light)
+            anchor = light
+            span = doc[min(light.i, tok.i):max(light.i, tok.i) + 1] if light.i > tok.i else doc[tok.i:tok.i + 1]
+            rule = f"light-verb:{light.lemma_.lower()}-{sense.key}"
+        else:
+            if tok.dep_ in _PASS_SUBJ and head.lemma_.lower() in ("hold", "conduct", "stage", "sign", "reach"):
+                # "Talks were held between A and B"
+                anchor = head
+            elif not sense.get("nominal") and not sense.get("nominal_poss"):
+                return reject("an event noun outside a light-verb construction")
+            else:
+                anchor = tok
+            if sense.get("nominal_poss"):
+                poss = [c for c in tok.children if c.dep_ == "poss"]
+                if not poss and not ("from" in preps or "by" in preps):
+                    return reject("a bare invitation")
+            sources = self._args(doc, [c for c in tok.children if c.dep_ == "poss"], "possessor")
+            if "by" in preps:
+                sources += self._args(doc, self._pobjs(preps["by"]), "by")
+            if "from" in preps and sense.type in ("AGREE", "SUPPORT"):
+                sources += self._args(doc, self._pobjs(preps["from"]), "from")
+            # "the Russia-China talks", "US-led strikes": compound actors
+            comp = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
+            comp_args = [a for a in self._args(doc, comp, "modifier") if a.actor and a.actor.kind != "pronoun"]
+            targets = self._noun_targets(doc, tok, sense, preps, None)
+            if sense.get("gathering"):
+                return self._gathering(doc, sent, tok, sense, sources + comp_args, rejections)
+            if not sources and comp_args:
+                sources = comp_args
+            if not sources and "between" in preps:
+                sources, targets = targets, []
+            if not sources and not targets:
+                return reject("a nominal event with no stated participant")
+            span = doc[tok.i:tok.i + 1]
+            rule = f"nominal:{sense.key}"
+        cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
+                         anchor=anchor, sentence=sent, sources=sources, targets=targets, rule=rule)
+        self._reciprocal(cand)
+        self._modality(doc, cand, anchor)
+        self._noun_modality(doc, cand, tok)
+        self._places_and_times(doc, cand, [anchor, tok])
+        self._consult_mode(doc, cand)
+        self._confidence(cand)
+        return cand
+
+    def _gathering(self, doc, sent, tok: Token, sense: Sense, participants: list[Arg], rejections) -> Candidate | None:
+        """A named summit, forum or session that took place → CONSULT multilateral."""
+        for anc in list(tok.ancestors)[:4]:
+            if anc.text in _INSTRUMENT_WORDS:
+                if self.explain:
+                    rejections.append(Rejection(tok, sense, f"part of the name of '{anc.text}'"))
+                return None
+        left = tok.left_edge.i
+        while left < tok.i and doc[left].dep_ in ("det", "predet") or doc[left].lower_ in ("the", "a", "an"):
+            left += 1
+            if left >= tok.i:
+                break
+        name = doc[left:tok.i + 1]
+        # "the 74th Session of the UN General Assembly"
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None:
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                name = doc[left:pobj.right_edge.i + 1]
+                participants = participants + [a for a in self._args(doc, [pobj], "of") if a.actor]
+        named = any(t.pos_ == "PROPN" or t.ent_type_ in ("ORDINAL", "ORG", "GPE", "NORP", "EVENT")
+                    or t.like_num for t in name if t.i != tok.i) or tok.text[:1].isupper()
+        if not named:
+            if self.explain:
+                rejections.append(Rejection(tok, sense, "an unnamed gathering"))
+            return None
+        cand = Candidate(sense=sense, type="CONSULT", mode="multilateral", cameo=sense.cameo,
+                         trigger=doc[tok.i:tok.i + 1], anchor=tok, sentence=sent,
+                         sources=[a for a in participants if a.actor and a.actor.kind != "place"],
+                         targets=[], rule=f"gathering:{sense.key}", gathering=name)
+        self._noun_modality(doc, cand, tok)
+        acl = next((c for c in tok.children if c.dep_ == "acl"), None)
+        if acl is not None:
+            self._modality(doc, cand, acl)
+        if sense.get("requires_held") and acl is None and not any(
+                c.dep_ == "prep" and c.lower_ in ("in", "at") for c in tok.children):
+            # "the forum" without "held in..." may be the current one, already coded
+            if tok.head.dep_ != "pobj" and tok.dep_ not in ("pobj",):
+                pass
+        self._places_and_times(doc, cand, [tok] + ([acl] if acl is not None else []))
+        # "the Bishkek summit": the place in its name
+        for c in tok.lefts:
+            if c.ent_type_ in ("GPE", "LOC") and c.dep_ in ("compound", "nmod", "amod", "npadvmod"):
+                cand.place_tokens.append(c)
+        self._confidence(cand)
+        return cand
+
+    def _gathering_participants(self, doc: Doc, verb: Token) -> list[Arg]:
+        """For "adopted at the Bishkek summit": the participants of the gathering, unnamed."""
+        for p in verb.children:
+            if p.dep_ != "prep" or p.lower_ not in ("at", "during", "by"):
+                continue
+            for o in self._pobjs(p):
+                if o.lemma_.lower() in _GATHERING_NOUNS:
+                    name = doc[o.left_edge.i:o.i + 1].text
+                    if name.lower().startswith("the "):
+                        name = name[4:]
+                    m = Mention(o.left_edge.i, o.i + 1, "collective", role=f"participants of the {name}",
+                                sector="GOV", rule="gathering-participants")
+                    return [Arg(o, m, "gathering-participants")]
+        return []
+
+    def _readiness(self, doc, sent, tok: Token) -> Candidate | None:
+        """"X is ready to render support" → AGREE (a pledge)."""
+        xcomp = next((c for c in tok.children if c.dep_ in ("xcomp",)), None)
+        if xcomp is None and tok.lower_ == "open":
+            xcomp = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        if xcomp is None or tok.dep_ not in ("acomp", "amod", "ROOT", "ccomp", "conj"):
+            return None
+        verb = tok.head if tok.dep_ == "acomp" else tok
+        sources = self._subjects(doc, verb)
+        if not any(a.actor for a in sources):
+            return None
+        targets: list[Arg] = []
+        for p in self._preps(xcomp).values():
+            if p.lower_ in ("to", "with", "for"):
+                targets += [a for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
+        sense = Sense(key=tok.lemma_.lower(), pos="ADJ", type="AGREE", mode=None, cameo="030", target=())
+        cand = Candidate(sense=sense, type="AGREE", mode=None, cameo="030", trigger=doc[tok.i:tok.i + 1],
+                         anchor=verb, sentence=sent, sources=sources, targets=targets,
+                         rule=f"readiness:{tok.lemma_.lower()}-to")
+        self._modality(doc, cand, verb)
+        cand.future = False  # a pledge is made now, whatever it promises
+        self._places_and_times(doc, cand, [verb])
+        self._confidence(cand)
+        return cand
+
+    def _evaluative(self, doc, sent, tok: Token) -> Candidate | None:
+        """"X noted that Chongqing was one of the most booming centres" → SUPPORT;
+        "X called the statements irresponsible" → ACCUSE.  No trigger verb: the
+        evaluation in the complement is the act."""
+        comp = next((c for c in tok.children if c.dep_ in ("ccomp",)), None)
+        if comp is None:
+            return None
+        speakers = self._subjects(doc, tok)
+        if not any(a.actor for a in speakers):
+            return None
+        subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return None
+        words = {t.lemma_.lower() for t in comp.subtree if t.pos_ in ("ADJ", "NOUN", "ADV")}
+        neg = any(c.dep_ == "neg" for c in comp.children)
+        positive = words & _POSITIVE_EVAL
+        negative = words & _NEGATIVE_EVAL
+        if not positive and not negative:
+            return None
+        if comp.lemma_.lower() not in ("be", "play", "become", "remain", "make", "serve"):
+            return None
+        targets = [a for a in self._args(doc, [subj], "evaluated") if a.actor and a.actor.kind != "pronoun"]
+        if not targets:
+            return None
+        if any(t.actor is s.actor for t in targets for s in speakers if s.actor):
+            return None
+        etype = "ACCUSE" if (negative and not neg) or (positive and neg) else "SUPPORT"
+        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type=etype, mode=None,
+                      cameo="111" if etype == "ACCUSE" else "051", target=())
+        cand = Candidate(sense=sense, type=etype, mode="disapprove" if etype == "ACCUSE" else None,
+                         cameo=sense.cameo, trigger=doc[tok.i:tok.i + 1], anchor=tok, sentence=sent,
+                         sources=speakers, targets=targets,
+                         rule=f"evaluation:{tok.lemma_.lower()}-that-{'negative' if etype == 'ACCUSE' else 'positive'}")
+        self._modality(doc, cand, tok)
+        self._places_and_times(doc, cand, [tok])
+        cand.confidence = 0.45
+        return cand
+
+    # ----------------------------------------------------------- arguments
+
+    @staticmethod
+    def _dobj(tok: Token) -> Token | None:
+        return next((c for c in tok.children if c.dep_ in ("dobj",)), None)
+
+    @staticmethod
+    def _preps(tok: Token) -> dict[str, Token]:
+        out: dict[str, Token] = {}
+        for c in tok.children:
+            if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP":
+                out.setdefault(c.lower_, c)
+        # "met with X" where the parser hangs "with X" on the object
+        return out
+
+    @staticmethod
+    def _pobjs(prep: Token) -> list[Token]:
+        return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+
+    @staticmethod
+    def _preceding_noun(doc: Doc, tok: Token) -> Token | None:
+        i = tok.i - 1
+        while i >= tok.sent.start and doc[i].is_punct:
+            i -= 1
+        if i >= tok.sent.start and doc[i].pos_ in ("NOUN", "PROPN"):
+            return doc[i]
+        return None
+
+    @staticmethod
+    def _object_words(tok: Token | None) -> set[str]:
+        if tok is None:
+            return set()
+        words = {tok.lemma_.lower(), tok.lower_}
+        # the head noun of a name ("the Programme for the Development of ... States")
+        anc = tok
+        for _ in range(6):
+            if anc.dep_ in ("pobj", "compound", "conj") and anc.head is not anc:
+                anc = anc.head if anc.head.dep_ != "prep" else anc.head.head
+                words.update({anc.lemma_.lower(), anc.lower_})
+            else:
+                break
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "conj", "appos"):
+                words.update({c.lemma_.lower(), c.lower_})
+        # "1,000 tons of wheat", "a batch of vaccines"
+        for p in tok.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                for o in p.children:
+                    if o.dep_ == "pobj":
+                        words.update({o.lemma_.lower(), o.lower_})
+        return words
+
+    def _actor_near(self, doc: Doc, tok: Token | None) -> Mention | None:
+        """The mention at a token, or the closest one in its subtree (possessors, compounds, appositions)."""
+        if tok is None:
+            return None
+        index = doc._.mention_index or {}
+        m = index.get(tok.i)
+        if m is not None:
+            return m
+        frontier = [tok]
+        seen = {tok.i}
+        for _depth in range(3):
+            nxt = []
+            for t in frontier:
+                for c in t.children:
+                    if c.i in seen or c.dep_ in ("relcl", "acl", "advcl", "ccomp", "punct", "cc", "conj"):
+                        continue
+                    seen.add(c.i)
+                    if c.i in index:
+                        return index[c.i]
+                    nxt.append(c)
+            frontier = nxt
+        return None
+
+    def _args(self, doc: Doc, toks: Iterable[Token], how: str) -> list[Arg]:
+        out: list[Arg] = []
+        for t in toks:
+            for member in [t] + [c for c in t.conjuncts if c.i > t.i]:
+                m = self._actor_near(doc, member)
+                if m is not None and m.kind == "pronoun" and m.antecedent is None:
+                    m = None
+                if m is not None and any(a.mention is m for a in out):
+                    continue
+                out.append(Arg(member, m, how))
+        return out
+
+    def _subjects(self, doc: Doc, verb: Token, depth: int = 0) -> list[Arg]:
+        subj = [c for c in verb.children if c.dep_ in _SUBJ]
+        if subj:
+            s = subj[0]
+            if s.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return self._args(doc, [verb.head], "relative-subject")
+            return self._args(doc, [s], "subject")
+        if depth >= 3:
+            return []
+        # control and coordination: "agreed to cooperate", "met X and thanked him"
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and verb.head is not verb:
+            head = verb.head
+            if head.dep_ == "prep":
+                # "thanked X for inviting him", "accused X of shelling": X did it
+                if verb.dep_ == "pcomp" and head.lower_ in ("for", "of"):
+                    obj = self._dobj(head.head)
+                    if obj is not None:
+                        return self._args(doc, [obj], "object-of-governing-verb")
+                head = head.head
+            if verb.dep_ == "xcomp":
+                obj = self._dobj(head)
+                if obj is not None and head.lemma_.lower() in ("urge", "ask", "invite", "call", "press", "encourage", "force", "order", "allow", "help", "tell", "persuade"):
+                    return self._args(doc, [obj], "object-control")
+            return self._subjects(doc, head, depth + 1)
+        if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+            return self._args(doc, [verb.head], "modified-noun")
+        return []
+
+    def _targets(self, doc: Doc, tok: Token, sense: Sense, dobj: Token | None, preps: dict[str, Token]) -> list[Arg]:
+        for slot in sense.target:
+            if slot in ("dobj", "dobj_actor", "dobj_owner"):
+                if dobj is None:
+                    continue
+                args = [a for a in self._args(doc, [dobj], "object") if a.actor]
+                if args:
+                    return args
+                if slot == "dobj_owner":
+                    continue
+            elif slot in ("iobj", "dative"):
+                d = [c for c in tok.children if c.dep_ in ("dative", "iobj")]
+                d = [x for c in d for x in ([c] if c.pos_ != "ADP" else self._pobjs(c))]
+                args = [a for a in self._args(doc, d, "indirect-object") if a.actor]
+                if args:
+                    return args
+            elif slot in preps:
+                args = [a for a in self._args(doc, self._pobjs(preps[slot]), slot) if a.actor]
+                if args:
+                    return args
+            elif slot == "with" and dobj is not None:
+                # "held talks with X": with X hangs on the noun
+                p = self._preps(dobj).get("with")
+                if p is not None:
+                    args = [a for a in self._args(doc, self._pobjs(p), "with") if a.actor]
+                    if args:
+                        return args
+        return []
+
+    def _noun_targets(self, doc, noun: Token, sense: Sense, preps: dict[str, Token], light: Token | None) -> list[Arg]:
+        light_preps = self._preps(light) if light is not None else {}
+        for slot in sense.target:
+            for where in (preps, light_preps):
+                if slot in where:
+                    args = [a for a in self._args(doc, self._pobjs(where[slot]), slot) if a.actor]
+                    if args:
+                        return args
+        if light is not None:
+            # "lodged a protest with X", "expressed gratitude to X": the light verb's own dative/object
+            d = [c for c in light.children if c.dep_ in ("dative", "iobj")]
+            d = [x for c in d for x in ([c] if c.pos_ != "ADP" else self._pobjs(c))]
+            args = [a for a in self._args(doc, d, "indirect-object") if a.actor]
+            if args:
+                return args
+        return []
+
+    # -------------------------------------------------------- direction etc.
+
+    def _reciprocal(self, cand: Candidate) -> None:
+        """"A and B held talks": one event with every party as a source."""
+        if not cand.sense.get("reciprocal"):
+            return
+        if any(t.lower_ in ("each", "one") for t in cand.anchor.subtree if t.dep_ in ("dobj", "pobj", "det")):
+            cand.reasons.append("reciprocal: 'each other'")
+        if not cand.targets and len([s for s in cand.sources if s.actor]) > 1:
+            cand.reasons.append("reciprocal: coordinated parties")
+
+    def _modality(self, doc: Doc, cand: Candidate, anchor: Token) -> None:
+        node = anchor
+        for hop in range(4):
+            for c in node.children:
+                low = c.lower_
+                if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in ("never", "no") and c.head is node):
+                    if hop == 0 or node.dep_ in ("conj",):
+                        cand.negated = True
+                        cand.reasons.append(f"negated by '{c.text}'")
+                if c.dep_ in ("aux", "auxpass") and low in _FUTURE_AUX:
+                    cand.future = True
+                    cand.reasons.append(f"future: '{c.text}'")
+                elif c.dep_ == "aux" and low in _MODAL_AUX and low != "would":
+                    cand.hypothetical = True
+                    cand.reasons.append(f"modal: '{c.text}'")
+                elif c.dep_ == "aux" and low == "would":
+                    cand.future = True
+                    cand.reasons.append("future in the past: 'would'")
+                if c.dep_ == "mark" and low in self.lex.hypothetical_markers:
+                    cand.hypothetical = True
+                    cand.reasons.append(f"condition: '{c.text}'")
+                if c.dep_ == "aux" and low == "to" and node.dep_ in ("xcomp", "advcl", "acl") and hop == 0:
+                    if node.head.lemma_.lower() in ("be",):  # "is to visit"
+                        cand.future = True
+                        cand.reasons.append("future: 'is to'")
+            if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
+                gov = node.head
+                glem = gov.lemma_.lower()
+                if node.dep_ in ("xcomp", "acl") or (node.dep_ == "pcomp"):
+                    if glem in self.lex.future_governors or (gov.pos_ == "ADJ" and glem in _READY | {"due", "set", "likely", "expected"}):
+                        cand.future = True
+                        cand.reasons.append(f"planned: '{gov.text} to'")
+                    if glem in _NEGATING_GOVERNORS:
+                        cand.negated = True
+                        cand.reasons.append(f"negated by '{gov.text}'")
+                if node.dep_ in ("xcomp", "ccomp", "advcl") and glem in ("if", "unless"):
+                    cand.hypothetical = True
+                if node.dep_ == "conj" or node.dep_ == "xcomp" or node.dep_ == "advcl" and any(
+                        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+                    node = gov
+                    continue
+                if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.lex.hypothetical_markers for c in node.children):
+                    cand.hypothetical = True
+                break
+            break
+
+    def _noun_modality(self, doc: Doc, cand: Candidate, noun: Token) -> None:
+        for c in noun.children:
+            low = c.lower_
+            if c.dep_ in ("amod", "compound") and low in self.lex.future_adjectives:
+                cand.future = True
+                cand.reasons.append(f"planned: '{c.text}'")
+            if c.dep_ == "det" and low == "no":
+                cand.negated = True
+                cand.reasons.append("negated: 'no'")
+            if c.dep_ in ("acl", "relcl"):
+                clem = c.lemma_.lower()
+                if clem in ("schedule", "plan", "expect", "set", "due", "propose"):
+                    cand.future = True
+                    cand.reasons.append(f"planned: '{c.text}'")
+                if any(a.dep_ == "aux" and a.lower_ in ("to", "will") for a in c.children) and clem in ("hold", "be", "take", "convene", "open"):
+                    cand.future = True
+                    cand.reasons.append("planned: 'to be held'")
+                if any(a.dep_ in ("aux", "auxpass") and a.lower_ in _FUTURE_AUX for a in c.children):
+                    cand.future = True
+        # "preparations for the summit", "ahead of the summit"
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ in ("for", "ahead", "before", "towards", "toward"):
+            gov = head.head
+            if gov.lemma_.lower() in ("preparation", "prepare", "ahead", "plan", "agenda", "invitation", "invite") or head.lower_ in ("ahead", "before"):
+                cand.future = True
+                cand.reasons.append(f"planned: '{gov.text} {head.text}'")
+        if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in ("preparation", "eve", "run-up", "agenda", "date", "venue"):
+            cand.future = True
+            cand.reasons.append(f"planned: '{head.head.text} of'")
+        if noun.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in ("schedule", "plan", "expect", "due", "set"):
+            cand.future = True
+        if noun.dep_ in ("nsubj", "nsubjpass"):
+            if any(a.dep_ in ("aux", "auxpass") and a.lower_ in _FUTURE_AUX for a in head.children):
+                cand.future = True
+                cand.reasons.append("future: 'will be held'")
+
+    def _embedding(self, cands: list[Candidate]) -> None:
+        """Complements of requests, threats, offers and refusals are not facts:
+        in "urged X to withdraw", the withdrawal did not happen."""
+        by_anchor = {c.anchor.i: c for c in cands}
+        for cand in cands:
+            node = cand.anchor
+            for _ in range(3):
+                if node.dep_ not in ("xcomp", "ccomp", "pcomp", "advcl", "acl") or node.head is node:
+                    break
+                gov = node.head
+                if gov.dep_ == "prep":
+                    gov = gov.head
+                outer = by_anchor.get(gov.i)
+                if outer is not None and outer is not cand and (outer.sense.get("embeds") or outer.type in ("AGREE", "REQUEST", "THREATEN", "REJECT")):
+                    if outer.type == "AGREE":
+                        cand.future = True
+                    else:
+                        cand.hypothetical = True
+                    cand.reasons.append(f"embedded under '{outer.anchor.text}' ({outer.type})")
+                    break
+                node = gov
+
+    def _consult_mode(self, doc: Doc, cand: Candidate) -> None:
+        """Phone calls, visits (who travelled), hosts (who received)."""
+        if cand.type != "CONSULT":
+            return
+        words = {t.lemma_.lower() for t in cand.anchor.subtree} | {t.lemma_.lower() for t in cand.trigger}
+        if words & {"phone", "telephone", "videoconference", "video", "videolink"} and cand.mode in (None, "phone"):
+            cand.mode = "phone"
+            cand.cameo = "041"
+            cand.reasons.append("mode phone: by phone/video")
+            return
+        if cand.mode not in (None,):
+            return
+        # "X met visiting Y": Y is the visitor
+        for i, t in enumerate(cand.targets):
+            if any(c.lower_ == "visiting" for c in t.token.lefts):
+                cand.sources, cand.targets = cand.targets, cand.sources
+                cand.mode, cand.cameo = "visit", "042"
+                cand.reasons.append("mode visit: 'visiting' marks the visitor")
+                return
+        # "X, who went to Chongqing for the Expo, had a meeting with Y"
+        for s in cand.sources:
+            subj = s.token
+            for t in subj.subtree:
+                if t.dep_ in ("relcl", "acl") and t.lemma_.lower() in _TRAVEL:
+                    cand.mode, cand.cameo = "visit", "042"
+                    cand.reasons.append(f"mode visit: the source '{t.text}' there")
+                    for p in t.children:
+                        if p.dep_ == "prep" and p.lower_ in ("to", "in"):
+                            cand.place_tokens[:0] = self._pobjs(p)
+                    return
+        anchor = cand.anchor
+        for t in anchor.sent:
+            if t.lemma_.lower() in _TRAVEL and t.pos_ == "VERB" and t is not anchor and t.dep_ in ("advcl", "conj", "relcl") and t.head in (anchor,):
+                cand.mode, cand.cameo = "visit", "042"
+                cand.reasons.append(f"mode visit: '{t.text}'")
+                return
+
+    def _places_and_times(self, doc: Doc, cand: Candidate, heads: list[Token]) -> None:
+        """Places and dates attached to the trigger's clause (resolved later)."""
+        for h in heads:
+            if h is None:
+                continue
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "to", "near", "outside", "inside") :
+                    for o in self._pobjs(c):
+                        if o.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or (doc._.mention_index or {}).get(o.i):
+                            cand.place_tokens.append(o)
+                            # "in Tashkent, Uzbekistan" / "at the SCO Secretariat in Beijing"
+                            for p2 in o.children:
+                                if p2.dep_ == "prep" and p2.lower_ == "in":
+                                    cand.place_tokens.extend(self._pobjs(p2))
+                if c.ent_type_ in ("DATE", "TIME") or (c.dep_ == "prep" and any(o.ent_type_ == "DATE" for o in c.children)) or c.dep_ == "npadvmod":
+                    cand.time_tokens.append(c)
+
+    def _has_threat(self, tok: Token) -> bool:
+        """"warned of consequences / that it would retaliate"."""
+        for t in tok.subtree:
+            if t.lemma_.lower() in ("consequence", "retaliate", "retaliation", "countermeasure", "response",
+                                   "respond", "punish", "strike", "attack", "sanction", "action", "measure", "force"):
+                if t.lemma_.lower() in ("response", "respond", "measure", "action") and not any(
+                        a.lower_ in ("firm", "firmly", "strong", "strongly", "resolute", "decisive", "military", "necessary", "retaliatory", "tough")
+                        for a in t.subtree):
+                    continue
+                return True
+        return False
+
+    def _has_visit_cue(self, doc: Doc, tok: Token, targets: list[Arg]) -> bool:
+        return any(t.lemma_.lower() in ("visit", "visiting", "arrive", "delegation") for t in tok.sent)
+
+    def _is_crowd_protest(self, tok: Token) -> bool:
+        head = tok.head
+        if tok.dep_ in ("nsubj",) or head.lemma_.lower() in ("hold", "stage", "organise", "organize", "join", "erupt", "break"):
+            return True
+        return tok.tag_ == "NNS"
+
+    @staticmethod
+    def _confidence(cand: Candidate) -> None:
+        score = 0.5
+        if any(a.actor for a in cand.sources):
+            score += 0.2
+        if any(a.actor for a in cand.targets):
+            score += 0.15
+        if cand.rule.startswith(("verb:", "light-verb:", "phrase:")):
+            score += 0.1
+        if any(a.actor and a.actor.kind == "pronoun" for a in cand.sources + cand.targets):
+            score -= 0.05
+        cand.confidence = round(min(score, 0.95), 2)
+
+
+@Language.factory("communique_events", default_config={"actors_files": [], "explain": False})
+def make_event_coder(nlp: Language, name: str, actors_files: List[str], explain: bool) -> EventCoder:
+    return EventCoder(explain=explain)

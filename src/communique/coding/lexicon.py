@@ -1,0 +1,105 @@
+"""The trigger lexicon (``lexicon.yaml``) loaded into typed senses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# Every constraint a sense may carry; the loader refuses unknown keys so that a
+# typo in the data file cannot silently switch a constraint off.
+KNOWN_KEYS = {
+    "type", "mode", "cameo", "target", "reciprocal", "reverse", "speech_act", "embeds",
+    "requires_object", "requires_actor_arg", "requires_prep", "requires_prep_any", "requires_prep_lemma",
+    "forbid_prep", "object_lemmas", "object_lemmas_any", "not_object_lemmas", "forbid_object_lemmas",
+    "object_kinds", "object_kinds_not", "forbid_object_kinds", "forbid_object", "requires_complement",
+    "forbid_complement_lemmas", "forbid_aux", "requires_adv_any", "subject_kinds", "subject_sectors",
+    "requires_threat", "requires_source", "requires_military_source", "requires_oprd_negative",
+    "requires_location_or_visit", "nominal", "nominal_poss", "plural_only", "light_only",
+    "requires_compound_any", "requires_amod_any", "gathering", "requires_held", "requires_named",
+    "requires_gathering", "lemmas",
+}
+
+
+class LexiconError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Sense:
+    key: str  # the lemma or phrase it is filed under
+    pos: str  # VERB | NOUN | PHRASE | ADJ
+    type: str
+    mode: str | None
+    cameo: str | None
+    target: tuple[str, ...]
+    opts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.opts.get(name, default)
+
+    def lemmas(self, *names: str) -> set[str] | None:
+        """The union of the lemma lists under these option names, or None if none is set."""
+        found = [self.opts[n] for n in names if n in self.opts]
+        if not found:
+            return None
+        return {str(x).lower() for lst in found for x in lst}
+
+    @property
+    def rule(self) -> str:
+        return f"{self.pos.lower()}:{self.key}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, tuple[Sense, ...]]
+    nouns: dict[str, Sense]
+    phrases: tuple[Sense, ...]
+    light_verbs: frozenset[str]
+    future_governors: frozenset[str]
+    hypothetical_markers: frozenset[str]
+    future_adjectives: frozenset[str]
+
+    def all_senses(self):
+        for senses in self.verbs.values():
+            yield from senses
+        yield from self.nouns.values()
+        yield from self.phrases
+
+
+def _sense(key: str, pos: str, raw: dict[str, Any], where: str) -> Sense:
+    unknown = set(raw) - KNOWN_KEYS
+    if unknown:
+        raise LexiconError(f"{where}: unknown field(s) {sorted(unknown)}")
+    if "type" not in raw:
+        raise LexiconError(f"{where}: missing 'type'")
+    opts = {k: v for k, v in raw.items() if k not in ("type", "mode", "cameo", "target")}
+    return Sense(key=key, pos=pos, type=raw["type"], mode=raw.get("mode"),
+                 cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
+                 target=tuple(raw.get("target") or ()), opts=opts)
+
+
+def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+    verbs = {}
+    for lemma, senses in (data.get("verbs") or {}).items():
+        verbs[lemma] = tuple(_sense(lemma, "VERB", s, f"verbs.{lemma}[{i}]") for i, s in enumerate(senses))
+    nouns = {lemma: _sense(lemma, "NOUN", s, f"nouns.{lemma}") for lemma, s in (data.get("nouns") or {}).items()}
+    phrases = tuple(
+        _sense(" ".join(p["lemmas"]), "PHRASE", p, f"phrases[{i}]") for i, p in enumerate(data.get("phrases") or ())
+    )
+    return Lexicon(
+        verbs=verbs, nouns=nouns, phrases=phrases,
+        light_verbs=frozenset(data.get("light_verbs") or ()),
+        future_governors=frozenset(data.get("future_governors") or ()),
+        hypothetical_markers=frozenset(data.get("hypothetical_markers") or ()),
+        future_adjectives=frozenset(data.get("future_adjectives") or ()),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    text = resources.files("communique.coding").joinpath("lexicon.yaml").read_text("utf-8")
+    return parse_lexicon(yaml.safe_load(text))

@@ -1,0 +1,149 @@
+"""What a document refers to besides events: named instruments (agreements,
+programmes, concepts, resolutions), named gatherings (summits, forums, expos,
+sessions) with their dates and places, and the areas of cooperation it lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from communique.model import Gathering, Instrument, Place, Span
+
+_INSTRUMENT_HEADS = (
+    "Agreement|Treaty|Memorandum|Convention|Charter|Declaration|Protocol|Programme|Program|Concept|"
+    "Regulations|Regulation|Strategy|Plan|Roadmap|Road Map|Resolution|Accord|Pact|Statute|Initiative|"
+    "Action Plan|Framework|Communiqu[eé]|Joint Statement|Code of Conduct"
+)
+_CONNECT = r"(?:of|on|for|in|and|the|between|to|against|with|&)"
+_CAP = r"(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)?)"
+# "the Concept of Cooperation of the SCO Member States in Digitalisation and ..."
+_INSTRUMENT = re.compile(
+    rf"\b(?:{_CAP}\s+)*?(?:{_INSTRUMENT_HEADS})\b(?:\s+(?:{_CONNECT}\s+)*{_CAP})*"
+)
+_GATHERING_HEADS = {"summit", "forum", "expo", "exhibition", "conference", "session", "congress",
+                    "meeting", "fair", "games", "festival", "dialogue", "assembly", "symposium"}
+_NOT_GATHERING = {"meeting"}  # a bare "the meeting" is an event, not a named gathering
+_COOPERATION = {"cooperation", "co-operation", "collaboration", "ties", "relations", "partnership",
+                "interaction", "links", "exchanges"}
+
+
+def _trim(name: str) -> str:
+    words = name.split()
+    while words and words[-1].lower() in {"of", "on", "for", "in", "and", "the", "between", "to", "with", "&"}:
+        words.pop()
+    while words and words[0].lower() in {"the", "a", "an"}:
+        words.pop(0)
+    return " ".join(words)
+
+
+def find_instruments(doc: Doc) -> list[Instrument]:
+    text = doc.text
+    out: list[Instrument] = []
+    seen: set[str] = set()
+    for m in _INSTRUMENT.finditer(text):
+        raw = m.group(0)
+        name = _trim(raw)
+        words = name.split()
+        # a bare head word ("Agreement") or a sentence-initial word is not a name
+        if len(words) < 2:
+            continue
+        start = m.start() + raw.find(name)
+        if name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        out.append(Instrument(name=name, span=Span(start, start + len(name)), kind=_kind(name)))
+    return out
+
+
+def _kind(name: str) -> str:
+    low = name.lower()
+    for word in ("agreement", "treaty", "memorandum", "convention", "charter", "declaration", "protocol",
+                 "programme", "program", "concept", "regulations", "strategy", "plan", "roadmap",
+                 "resolution", "accord", "pact", "initiative", "framework", "statement"):
+        if word in low:
+            return word
+    return "instrument"
+
+
+def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
+    """Named gatherings: an ordinal, a proper name or a place before the head noun."""
+    out: list[Gathering] = []
+    seen: set[str] = set()
+    for tok in doc:
+        if tok.lemma_.lower() not in _GATHERING_HEADS or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        left = tok.left_edge.i
+        while left < tok.i and (doc[left].dep_ in ("det", "predet", "punct") or doc[left].lower_ in ("the", "a", "an", "its", "his", "her", "their")):
+            left += 1
+        mods = doc[left:tok.i]
+        named = any(t.pos_ == "PROPN" or t.ent_type_ in ("ORDINAL", "GPE", "ORG", "NORP", "FAC", "EVENT") for t in mods)
+        end = tok.i + 1
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None:
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+            if pobj is not None and (pobj.pos_ == "PROPN" or pobj.ent_type_):
+                end = pobj.right_edge.i + 1
+                named = True
+        if not named:
+            continue
+        # drop relative/participial clauses from the name
+        span = doc[left:end]
+        name = span.text.strip()
+        if name.endswith("'s") or name.endswith("’s"):
+            continue
+        key = " ".join(w for w in name.lower().split() if w not in ("the",))
+        if key in seen:
+            continue
+        seen.add(key)
+        start_date = end_date = None
+        location = None
+        sent = tok.sent
+        # dates and places stated with it: "held in Chongqing between 23 and 26 August"
+        scope_lo = span.start_char
+        scope_hi = sent.end_char
+        acl = next((c for c in tok.children if c.dep_ in ("acl", "relcl")), None)
+        if acl is not None:
+            scope_hi = acl.right_edge.idx + len(acl.right_edge)
+        else:
+            scope_hi = min(sent.end_char, doc[tok.right_edge.i].idx + len(doc[tok.right_edge.i]))
+        for t in times:
+            if scope_lo <= t.span.start < scope_hi and t.value:
+                start_date = t.value
+                end_date = t.end or t.value
+                break
+        for t in list(doc[left:tok.i]) + list(doc[tok.i:doc[tok.right_edge.i].i + 1] if acl is None else acl.subtree):
+            if t.ent_type_ in ("GPE", "LOC") and t.dep_ in ("compound", "pobj", "nmod", "amod", "npadvmod"):
+                ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+                if ent is None:
+                    continue
+                place = gazetteer.lookup(ent.text)
+                if place is not None:
+                    location = Place(place.name, place.country, place.lat, place.lon, place.geonameid,
+                                     Span(ent.start_char, ent.end_char), "stated with the gathering")
+                    break
+        out.append(Gathering(name=name, span=Span(span.start_char, span.start_char + len(name)),
+                             start=start_date, end=end_date, location=location))
+    return out
+
+
+def find_topics(doc: Doc) -> list[str]:
+    """Areas of cooperation: "trade, economic, research ... and humanitarian cooperation"."""
+    topics: list[str] = []
+    for tok in doc:
+        if tok.lemma_.lower() not in _COOPERATION or tok.pos_ != "NOUN":
+            continue
+        for mod in tok.lefts:
+            if mod.dep_ not in ("amod", "compound", "nmod"):
+                continue
+            for t in [mod] + list(mod.conjuncts):
+                word = t.lower_
+                if t.pos_ in ("ADJ", "NOUN", "PROPN") and word.isalpha() and word not in (
+                        "further", "close", "closer", "mutual", "bilateral", "multilateral", "practical",
+                        "comprehensive", "strategic", "interregional", "regional", "international",
+                        "good", "friendly", "mutually", "beneficial", "broad", "deep", "deeper", "active",
+                        "growing", "new", "existing", "fruitful", "long-standing", "all-round", "pragmatic",
+                        "traditional", "sco", "future", "effective", "productive", "strong") and word not in topics:
+                    topics.append(word)
+    return topics

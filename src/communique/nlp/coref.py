@@ -1,0 +1,189 @@
+"""Rule-based coreference over ``doc._.mentions``.
+
+No neural coreference model installs here, and press releases are written in
+a narrow register where a handful of rules go far:
+
+* a surname, or an honorific/title plus surname ("Mr Chen", "Secretary Chen"),
+  refers to the earlier full name containing it;
+* a definite description ("the SCO Secretary-General", "the Chinese official",
+  "the municipal government") refers to the most recent compatible named actor
+  (same title, same organisation or same country);
+* a personal pronoun refers to the most salient earlier person: subjects
+  before objects, the current sentence before earlier ones — never to a
+  co-argument of its own verb ("X thanked Y for inviting him": him ≠ Y);
+* "we"/"our" inside a quote refers to the speaker's side; elsewhere it is left
+  unresolved.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from communique.nlp.mentions import Mention
+from communique.text import fold
+
+_WINDOW_SENTENCES = 4
+
+
+def _words(name: str | None) -> set[str]:
+    return set(fold(name).replace(".", "").split()) if name else set()
+
+
+def _is_subject(doc: Doc, m: Mention) -> bool:
+    return any(doc[i].dep_ in ("nsubj", "nsubjpass") for i in range(m.start, m.end))
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    t = tok
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",):
+            return t
+        if t.head is t:
+            return None
+        t = t.head
+    return None
+
+
+def _coarguments(doc: Doc, pron: Token) -> set[int]:
+    """Token indices the pronoun cannot refer to: the other arguments of its own
+    verb and that verb's understood subject ("X thanked Y for inviting him":
+    Y invited, so him ≠ Y — but him may be X)."""
+    out: set[int] = set()
+    verb = _governing_verb(pron)
+    if verb is None:
+        return out
+
+    def span(tok: Token) -> range:
+        return range(tok.left_edge.i, tok.right_edge.i + 1)
+
+    has_subject = False
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "iobj", "dative") and child.i != pron.i:
+            out.update(span(child))
+            has_subject = has_subject or child.dep_ in ("nsubj", "nsubjpass")
+    if not has_subject and verb.head is not verb:
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            governor = head.head
+            obj = next((c for c in governor.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                out.update(span(obj))
+        elif verb.dep_ == "xcomp":
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            controller = obj or subj
+            if controller is not None and controller.i != pron.i:
+                out.update(span(controller))
+    return out
+
+
+def _compatible(desc: Mention, cand: Mention) -> bool:
+    """Could a definite description refer to this named actor?"""
+    if cand.kind not in ("person", "organisation", "state", "subnational", "place"):
+        return False
+    if desc.rule.startswith("description:subnational"):
+        return cand.kind in ("subnational", "place") or (cand.kind == "organisation" and "municipal" in (cand.name or "").lower())
+    if cand.kind != "person" and desc.role and desc.sector not in (None, "GOV", "IGO"):
+        return False
+    if desc.role and cand.role:
+        a, b = _words(desc.role), _words(cand.role)
+        if a & b - {"of", "the", "and"}:
+            if desc.org and cand.org and not (_words(desc.org) & _words(cand.org)):
+                return desc.country is not None and desc.country == cand.country
+            return True
+    if desc.country and cand.country and desc.country == cand.country and cand.kind == "person":
+        return desc.kind == "description" and (desc.role is None or desc.sector in (None, "GOV"))
+    if desc.org and cand.org and _words(desc.org) & _words(cand.org) and cand.kind == "person":
+        return True
+    return False
+
+
+class Coreference:
+    def __call__(self, doc: Doc) -> Doc:
+        mentions: list[Mention] = doc._.mentions
+        named: list[Mention] = []
+        for m in mentions:
+            if m.kind == "person":
+                self._link_name(m, named)
+                named.append(m)
+            elif m.kind in ("organisation", "state", "subnational", "place"):
+                named.append(m)
+            elif m.kind == "description":
+                m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c))
+            elif m.kind == "pronoun":
+                self._link_pronoun(doc, m, named)
+        return doc
+
+    @staticmethod
+    def _link_name(m: Mention, earlier: list[Mention]) -> None:
+        """A shorter name whose words all occur in an earlier longer name."""
+        words = _words(m.name)
+        if not words:
+            return
+        for cand in reversed(earlier):
+            if cand.kind != "person" or cand is m or not cand.name:
+                continue
+            cw = _words(cand.name)
+            if words < cw or (words == cw and cand.name != m.name):
+                m.antecedent = cand.resolved
+                if m.role is None:
+                    m.role, m.org = cand.resolved.role, cand.resolved.org
+                if m.country is None:
+                    m.country = cand.resolved.country
+                if m.sector is None:
+                    m.sector = cand.resolved.sector
+                return
+
+    @staticmethod
+    def _best(doc: Doc, m: Mention, cands: list[Mention], ok) -> Mention | None:
+        sent_i = doc[m.start].sent.start
+        best, best_score = None, None
+        for c in cands:
+            if c.start >= m.start:
+                continue
+            if not ok(c):
+                continue
+            distance = m.start - c.start
+            if distance > 400:
+                continue
+            r = c.resolved
+            score = (0 if doc[c.start].sent.start == sent_i else 1, -c.start)
+            if best_score is None or score < best_score:
+                best, best_score = r, score
+        return best
+
+    def _link_pronoun(self, doc: Doc, m: Mention, named: list[Mention]) -> None:
+        tok = doc[m.start]
+        low = tok.lower_
+        if low in ("we", "us", "our", "ours"):
+            return
+        excluded_tokens = _coarguments(doc, tok)
+        index = doc._.mention_index or {}
+        excluded = {id(index[i].resolved) for i in excluded_tokens if i in index}
+        sent = tok.sent
+        want_person = low in ("he", "him", "his", "she", "her", "hers", "himself", "herself")
+        want_plural = low in ("they", "them", "their", "theirs")
+        best, best_score = None, None
+        for c in named:
+            if c.start >= m.start:
+                continue
+            r = c.resolved
+            if id(r) in excluded:
+                continue
+            if want_person and r.kind != "person":
+                continue
+            if not want_person and not want_plural and r.kind not in ("organisation", "state", "subnational"):
+                continue
+            if want_plural and r.kind == "person":
+                continue
+            sent_gap = 0 if doc[c.start].sent.start == sent.start else 1
+            if m.start - c.start > 300:
+                continue
+            subject = _is_subject(doc, c)
+            # Salience: same sentence first, then subjects, then recency.
+            score = (sent_gap, 0 if subject else 1, -c.start)
+            if best_score is None or score < best_score:
+                best, best_score = r, score
+        if best is not None:
+            m.antecedent = best
+            m.rule = f"{m.rule}->antecedent"

@@ -1,0 +1,455 @@
+"""Actor mentions on a parsed Doc: names with the titles, roles and
+appositions around them, collectives ("Kenyan police"), metonyms ("Beijing"),
+and definite descriptions ("the SCO Secretary-General") for coreference.
+
+Long titles are parsed badly by the small English model ("Charge d'Affaires ad
+Interim of the Republic of Uzbekistan in China Batyr Tursunov" comes out as a
+string of compounds and prepositions), so titled names are found on the
+surface — a run of title-case words and connectors ending in a name — and every
+token of the run is mapped to the mention.  An argument found on the parse
+anywhere inside the run then resolves to the person, not to a country in the
+title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+import yaml
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+# Words allowed inside a title phrase besides title-case words.
+_CONNECTORS = {"of", "the", "for", "and", "in", "on", "to", "ad", "de", "du", "'s", "'", "-", "&", "at"}
+_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "h.e.", "madam", "sir", "prof", "prof."}
+_PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+_PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
+_IT_PRONOUNS = {"it", "its"}
+_FIRST_PERSON = {"we", "us", "our", "ours"}
+_SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
+_GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
+
+
+@dataclass(eq=False)
+class Mention:
+    """A token-level actor mention inside one Doc (internal to the NLP stage)."""
+
+    start: int  # token span of the whole mention (title + name)
+    end: int
+    kind: str  # person | organisation | state | subnational | collective | pronoun | description
+    name: str | None = None  # the name as written (None for unnamed actors)
+    name_start: int | None = None
+    name_end: int | None = None
+    role: str | None = None
+    role_start: int | None = None  # char span of the role phrase
+    role_end: int | None = None
+    org: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    kb_id: str | None = None
+    rank: int | None = None
+    rule: str = ""
+    antecedent: "Mention | None" = None
+    plural: bool = False
+    members: list["Mention"] = field(default_factory=list)  # for coordinated groups
+
+    @property
+    def resolved(self) -> "Mention":
+        """The named mention this one ultimately refers to (itself if none)."""
+        m, seen = self, 0
+        while m.antecedent is not None and seen < 20:
+            m, seen = m.antecedent, seen + 1
+        return m
+
+    def char_span(self, doc: Doc) -> tuple[int, int]:
+        if self.name_start is not None:
+            s, e = self.name_start, self.name_end
+        else:
+            s, e = self.start, self.end
+        return doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
+
+
+@lru_cache(maxsize=1)
+def sector_cues() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    data = yaml.safe_load(resources.files("communique").joinpath("data/sector_cues.yaml").read_text("utf-8"))
+    org_words = tuple((w.lower(), s) for w, s in data["org_words"])
+    return org_words, {k.lower(): v for k, v in data["collective_nouns"].items()}
+
+
+def sector_from_words(text: str) -> str | None:
+    low = f" {text.lower()} "
+    for cue, sector in sector_cues()[0]:
+        if f" {cue} " in low or f" {cue}'s " in low:
+            return sector
+    return None
+
+
+class MentionFinder:
+    """Builds ``doc._.mentions`` from entities, knowledge-base spans and the parse."""
+
+    def __init__(self, kb) -> None:
+        self.kb = kb
+
+    # -- helpers over KB spans ------------------------------------------------
+
+    @staticmethod
+    def _kb_spans(doc: Doc) -> list[SpacySpan]:
+        return list(doc.spans.get("kb", []))
+
+    def _country_of_span(self, label: str, kb_id: str) -> str | None:
+        return self.kb.country_code_for(kb_id) if kb_id else None
+
+    # -- main -----------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        kb_spans = self._kb_spans(doc)
+        label_at: dict[int, SpacySpan] = {}
+        for sp in kb_spans:
+            for i in range(sp.start, sp.end):
+                prev = label_at.get(i)
+                if prev is None or len(prev) < len(sp):
+                    label_at[i] = sp
+        mentions: list[Mention] = []
+        taken: set[int] = set()
+
+        names = self._name_spans(doc, kb_spans)
+        # Persons first: their titles swallow the organisations and countries they name.
+        for sp in names:
+            if sp.label_ == "PERSON":
+                m = self._person(doc, sp, label_at)
+                if m and not (set(range(m.start, m.end)) & taken):
+                    mentions.append(m)
+                    taken.update(range(m.start, m.end))
+        for sp in names:
+            if sp.label_ != "PERSON" and not (set(range(sp.start, sp.end)) & taken):
+                m = self._named_non_person(doc, sp, label_at)
+                if m:
+                    mentions.append(m)
+                    taken.update(range(m.start, m.end))
+        for m in self._titles_without_names(doc, label_at, taken):
+            mentions.append(m)
+            taken.update(range(m.start, m.end))
+        for m in self._collectives(doc, label_at, taken):
+            mentions.append(m)
+            taken.update(range(m.start, m.end))
+        for tok in doc:
+            if tok.i in taken:
+                continue
+            low = tok.lower_
+            if tok.pos_ == "PRON" and (low in _PERSON_PRONOUNS or low in _PLURAL_PRONOUNS
+                                       or low in _IT_PRONOUNS or low in _FIRST_PERSON):
+                kind = "pronoun"
+                mentions.append(Mention(tok.i, tok.i + 1, kind, rule=f"pronoun:{low}",
+                                        plural=low in _PLURAL_PRONOUNS or low in _FIRST_PERSON))
+                taken.add(tok.i)
+        mentions.sort(key=lambda m: m.start)
+        doc._.mentions = mentions
+        index: dict[int, Mention] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):
+                index[i] = m
+        doc._.mention_index = index
+        return doc
+
+    # -- candidate names --------------------------------------------------------
+
+    def _name_spans(self, doc: Doc, kb_spans: list[SpacySpan]) -> list[SpacySpan]:
+        """NER entities and KB matches, merged: longest first, no overlaps."""
+        wanted = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+        cands: list[tuple[int, int, str, str, int]] = []  # start, end, label, kb_id, priority
+        for ent in doc.ents:
+            if ent.label_ in wanted:
+                s, e = ent.start, ent.end
+                while s < e and doc[s].lower_ in ("the", "a", "an"):
+                    s += 1
+                while e > s and doc[e - 1].is_punct:
+                    e -= 1
+                # "SCO's pavilion": the possessive is not part of the name
+                if e > s and doc[e - 1].tag_ == "POS":
+                    e -= 1
+                if s < e:
+                    cands.append((s, e, ent.label_, "", 0))
+        for sp in kb_spans:
+            if sp.label_ == "TITLE" or sp.label_ == "DEMONYM":
+                continue
+            label = {"STATE": "GPE", "CAPITAL": "GPE", "SUBNATIONAL": "GPE", "IGO": "ORG", "PERSON": "PERSON"}.get(sp.label_, sp.label_)
+            cands.append((sp.start, sp.end, label, sp.kb_id_, 1))
+        # Longest span wins; at equal length the KB span (it carries an id).
+        cands.sort(key=lambda c: (-(c[1] - c[0]), -c[4], c[0]))
+        chosen: list[SpacySpan] = []
+        used: set[int] = set()
+        for s, e, label, kb_id, _ in cands:
+            if used.intersection(range(s, e)):
+                continue
+            # A person name that is really a title ("Secretary-General") is not a name,
+            # nor is a plural proper noun ("Member States").
+            if label == "PERSON" and (all(self._is_title_token(doc, i) for i in range(s, e))
+                                      or doc[e - 1].tag_ == "NNPS"):
+                continue
+            span = SpacySpan(doc, s, e, label=label, kb_id=kb_id)
+            chosen.append(span)
+            used.update(range(s, e))
+        chosen.sort(key=lambda sp: sp.start)
+        return chosen
+
+    def _is_title_token(self, doc: Doc, i: int) -> bool:
+        return any(sp.label_ == "TITLE" and sp.start <= i < sp.end for sp in doc.spans.get("kb", []))
+
+    # -- persons -------------------------------------------------------------------
+
+    def _person(self, doc: Doc, name: SpacySpan, label_at: dict[int, SpacySpan]) -> Mention | None:
+        s, e = name.start, name.end
+        # strip honorifics and title words the NER put inside the name ("Secretary Chen")
+        while s < e - 1 and (doc[s].lower_ in _HONORIFICS or self._is_title_token(doc, s)):
+            s += 1
+        if s >= e:
+            return None
+        name_text = doc[s:e].text
+        kb_person = self.kb.person(name_text) if self.kb else None
+        m = Mention(start=s, end=e, kind="person", name=name_text, name_start=s, name_end=e,
+                    kb_id=kb_person.id if kb_person else None, rule="ner:person")
+        title_start = self._title_prefix(doc, name.start, label_at)
+        if title_start is not None and title_start < name.start:
+            self._apply_title(doc, m, title_start, name.start, label_at)
+            m.start = title_start
+            m.rule = "title-before-name"
+        else:
+            app = self._apposition(doc, e, label_at)
+            if app is not None:
+                a_start, a_end = app
+                self._apply_title(doc, m, a_start, a_end, label_at, choose_best=True)
+                m.end = a_end
+                m.rule = "apposition"
+        if m.country is None and kb_person is not None:
+            m.country = kb_person.country
+        return m
+
+    def _title_prefix(self, doc: Doc, name_start: int, label_at: dict[int, SpacySpan]) -> int | None:
+        """Start of the title phrase right before a name, or None."""
+        sent_start = doc[name_start].sent.start
+        i = name_start - 1
+        has_title = False
+        while i >= sent_start:
+            tok = doc[i]
+            sp = label_at.get(i)
+            if sp is not None and sp.label_ == "TITLE":
+                has_title = True
+                i = sp.start - 1
+                continue
+            if sp is not None and sp.label_ in {"STATE", "CAPITAL", "IGO", "SUBNATIONAL", "DEMONYM"}:
+                i = sp.start - 1
+                continue
+            text = tok.text
+            if text[:1].isupper() or tok.lower_ in _CONNECTORS or tok.is_digit or tok.tag_ == "POS" or tok.like_num:
+                if tok.lower_ in ("the",) or text in ("The",):
+                    i -= 1
+                    break
+                if tok.ent_type_ == "DATE" or tok.pos_ == "VERB":
+                    break
+                i -= 1
+                continue
+            break
+        start = i + 1
+        # Do not start on a connector
+        while start < name_start and doc[start].lower_ in _CONNECTORS:
+            start += 1
+        if not has_title:
+            return None
+        return start
+
+    def _apposition(self, doc: Doc, name_end: int, label_at: dict[int, SpacySpan]) -> tuple[int, int] | None:
+        """", member of ... and Secretary of the ... Committee," after a name."""
+        if name_end >= len(doc) or doc[name_end].text != ",":
+            return None
+        sent_end = doc[name_end - 1].sent.end
+        i = name_end + 1
+        has_title = False
+        while i < sent_end:
+            tok = doc[i]
+            if tok.text in {",", ".", ";", ":", "(", ")", '"'} or tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "relcl":
+                break
+            sp = label_at.get(i)
+            if sp is not None and sp.label_ == "TITLE":
+                has_title = True
+            i += 1
+        if not has_title or i == name_end + 1:
+            return None
+        return name_end + 1, i
+
+    def _apply_title(self, doc: Doc, m: Mention, start: int, end: int, label_at, choose_best: bool = False) -> None:
+        """Read role, organisation, country and sector from a title phrase."""
+        titles: list[SpacySpan] = []
+        i = start
+        while i < end:
+            sp = label_at.get(i)
+            if sp is not None and sp.label_ == "TITLE":
+                titles.append(sp)
+                i = sp.end
+            else:
+                i += 1
+        if not titles:
+            return
+        chosen = titles[0]
+        if choose_best or len(titles) > 1:
+            ranked = [(self._title_rank(t), -t.start, t) for t in titles]
+            # the best (lowest) rank; ties → the last title ("member of ... and Secretary of ...")
+            chosen = min(ranked, key=lambda r: (r[0], r[1]))[2]
+        # the role phrase runs from the chosen title to the next title or the end
+        nxt = [t.start for t in titles if t.start > chosen.start]
+        role_end = min(nxt) if nxt else end
+        while role_end > chosen.end and doc[role_end - 1].lower_ in _CONNECTORS | {","}:
+            role_end -= 1
+        # a posting place ("... in China") is not part of the role
+        for j in range(chosen.end, role_end):
+            if doc[j].lower_ in ("in", "to") and j > chosen.end:
+                role_end = j
+                break
+        role_span = doc[chosen.start:role_end]
+        m.role = role_span.text
+        m.role_start, m.role_end = role_span.start_char, role_span.end_char
+        entry = self.kb.title(chosen.text) if self.kb else None
+        m.rank = entry.rank if entry else None
+        # organisation and country: the phrase's KB spans, modifiers first
+        org_sp = country = org_name = None
+        for j in range(start, end):
+            sp = label_at.get(j)
+            if sp is None or sp.start != j:
+                continue
+            if j > chosen.end and j >= role_end and doc[j - 1].lower_ in ("in", "to"):
+                continue  # posting place or destination
+            if sp.label_ == "IGO" and org_sp is None:
+                org_sp = sp
+            elif sp.label_ in {"STATE", "CAPITAL", "DEMONYM", "SUBNATIONAL"} and country is None:
+                country = self.kb.country_code_for(sp.kb_id_)
+        complement = doc[chosen.end:role_end].text
+        org_words_sector = sector_from_words(doc[start:role_end].text)
+        if org_sp is not None:
+            m.org = self.kb.display_name(org_sp.kb_id_) or org_sp.text
+            m.country = "IGO" if self.kb.is_igo(org_sp.kb_id_) else (country or self.kb.country_code_for(org_sp.kb_id_))
+            m.sector = "IGO" if m.country == "IGO" else (org_words_sector or (entry.sector if entry else None))
+        else:
+            if complement.lower().startswith(" of ") or complement.lower().startswith("of "):
+                org_name = complement.strip()[3:].strip()
+                if org_name.lower().startswith("the "):
+                    org_name = org_name[4:]
+                m.org = org_name or None
+            m.country = country
+            m.sector = org_words_sector if org_words_sector else (entry.sector if entry else None)
+            if m.sector == "IGO" and m.country != "IGO":
+                m.sector = "GOV"
+
+    def _title_rank(self, sp: SpacySpan) -> int:
+        entry = self.kb.title(sp.text) if self.kb else None
+        return entry.rank if entry and entry.rank is not None else 50
+
+    # -- organisations, states, places --------------------------------------------
+
+    def _named_non_person(self, doc: Doc, sp: SpacySpan, label_at) -> Mention | None:
+        kb_id = sp.kb_id_
+        if sp.label_ in {"GPE", "LOC", "FAC"}:
+            if kb_id:
+                kind = self.kb.kind_of(kb_id)
+                return Mention(sp.start, sp.end, kind, name=sp.text, name_start=sp.start, name_end=sp.end,
+                               country=self.kb.country_code_for(kb_id), sector="GOV", kb_id=kb_id,
+                               rule=f"kb:{kind}")
+            # an unknown place: an actor only if it is an argument; the country comes later.
+            # Facilities (an expo, a stadium) are places, never governments.
+            kind = "facility" if sp.label_ == "FAC" else "place"
+            return Mention(sp.start, sp.end, kind, name=sp.text, name_start=sp.start, name_end=sp.end,
+                           sector="GOV" if kind == "place" else None, rule=f"ner:{kind}")
+        if sp.label_ == "NORP":
+            return None  # demonyms are handled as modifiers of collectives
+        # organisations
+        if kb_id:
+            return Mention(sp.start, sp.end, "organisation", name=self.kb.display_name(kb_id) or sp.text,
+                           name_start=sp.start, name_end=sp.end,
+                           country=self.kb.country_code_for(kb_id),
+                           sector="IGO" if self.kb.is_igo(kb_id) else self.kb.sector_of(kb_id),
+                           kb_id=kb_id, rule="kb:organisation")
+        country = None
+        for j in range(sp.start, sp.end):
+            inner = label_at.get(j)
+            if inner is not None and inner.label_ in {"STATE", "DEMONYM", "CAPITAL", "SUBNATIONAL"}:
+                country = self.kb.country_code_for(inner.kb_id_)
+                break
+        # "the Chinese Foreign Ministry": a demonym just before the name
+        if country is None and sp.start > 0:
+            prev = label_at.get(sp.start - 1)
+            if prev is not None and prev.label_ in {"DEMONYM", "STATE"}:
+                country = self.kb.country_code_for(prev.kb_id_)
+        sector = sector_from_words(sp.text)
+        return Mention(sp.start, sp.end, "organisation", name=sp.text, name_start=sp.start, name_end=sp.end,
+                       country=country, sector=sector, rule="ner:organisation")
+
+    # -- unnamed actors ---------------------------------------------------------------
+
+    def _titles_without_names(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
+        """"the SCO Secretary-General", "the Prime Minister of Uzbekistan", "the minister"."""
+        for sp in doc.spans.get("kb", []):
+            if sp.label_ != "TITLE" or sp.start in taken:
+                continue
+            # extend left over modifiers (the SCO / Chinese / Uzbek) and right over "of X"
+            s = sp.start
+            while s - 1 >= sp.sent.start and (s - 1) not in taken:
+                prev = label_at.get(s - 1)
+                if prev is not None and prev.label_ in {"IGO", "STATE", "DEMONYM", "SUBNATIONAL", "CAPITAL"}:
+                    s = prev.start
+                elif doc[s - 1].tag_ == "POS" and s - 2 >= sp.sent.start and label_at.get(s - 2) is not None:
+                    s = label_at[s - 2].start
+                else:
+                    break
+            e = sp.end
+            if e < len(doc) and doc[e].lower_ == "of" and e + 1 < len(doc):
+                j = e + 1
+                if doc[j].lower_ == "the":
+                    j += 1
+                nxt = label_at.get(j)
+                if nxt is not None and nxt.label_ in {"IGO", "STATE", "SUBNATIONAL"}:
+                    e = nxt.end
+            if any(i in taken for i in range(s, e)):
+                continue
+            m = Mention(s, e, "description", rule="title-description")
+            self._apply_title(doc, m, s, e, label_at)
+            head = doc[sp.end - 1]
+            m.plural = head.tag_ in ("NNS", "NNPS")
+            yield m
+
+    def _collectives(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
+        """"Kenyan police", "Hungarian officials", "the Chinese side", "the municipal government"."""
+        collective = sector_cues()[1]
+        for tok in doc:
+            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            lemma = tok.lemma_.lower()
+            low = tok.lower_
+            sector = collective.get(low) or collective.get(lemma)
+            if sector is None:
+                continue
+            country = None
+            mods = [c for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss")]
+            for c in mods:
+                sp = label_at.get(c.i)
+                if sp is not None and sp.label_ in {"DEMONYM", "STATE", "CAPITAL", "SUBNATIONAL"}:
+                    country = self.kb.country_code_for(sp.kb_id_)
+                    break
+            subnational = any(c.lower_ in _SUBNATIONAL_NOUNS for c in mods)
+            det = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts)
+            # Without a nationality, only groups that are actors by what they are
+            # ("protesters", "rebels", "journalists") count; "officials" alone does not.
+            if country is None and not subnational and not (det and lemma in _GOV_NOUNS | {"side"}) \
+                    and (sector in ("GOV", "MIL", "COP") or tok.tag_ not in ("NNS", "NNPS")):
+                continue
+            left = min([c.i for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "det")] + [tok.i])
+            if any(i in taken for i in range(left, tok.i + 1)):
+                continue
+            kind = "description" if det else "collective"
+            m = Mention(left, tok.i + 1, kind, country=country, sector=sector,
+                        role=doc[left:tok.i + 1].text if not det else doc[left + 1:tok.i + 1].text,
+                        rule="collective:" + ("subnational" if subnational else "demonym" if country else "definite"),
+                        plural=tok.tag_ in ("NNS", "NNPS") or lemma in ("police", "side") and False)
+            if subnational:
+                m.kind = "description"
+                m.rule = "description:subnational-government"
+            yield m

