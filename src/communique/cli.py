@@ -378,6 +378,26 @@ def summary(
 
 
 @app.command()
+def explain(
+    sentence: Annotated[str, typer.Argument(help="A sentence or a short text to code.")],
+    published: Annotated[Optional[str], typer.Option(help="Publication date (ISO) for relative dates.")] = None,
+    actors: ActorsOption = None,
+) -> None:
+    """Show the parse, the mentions, every trigger considered (and why it was kept or rejected) and the events."""
+    from datetime import date as _date
+
+    from communique.coding.explain import render
+    from communique.model import Document
+    from communique.pipeline import Pipeline
+
+    with _user_errors():
+        when = _date.fromisoformat(published) if published else None
+        pipeline = Pipeline(actors_files=tuple(actors or ()), explain=True)
+        doc, extraction = pipeline.annotate(Document(text=sentence, published=when))
+    out.print(render(doc, extraction))
+
+
+@app.command()
 def evaluate(
     gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Gold JSONL (docs/EVAL.md).")],
     pred: Annotated[Path, typer.Option("--pred", exists=True, dir_okay=False, help="Extracted events (JSONL).")],
