@@ -292,6 +292,10 @@ def _data(name: str):
     return resources.files("communique.actors.data").joinpath(name).read_text(encoding="utf-8")
 
 
+def _yaml(name: str):
+    return yaml.load(_data(name), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def test_all_un_members_are_present(kb):
     assert len(UN_MEMBERS) == len(set(UN_MEMBERS)) == 193
     missing = [c for c in UN_MEMBERS if kb.country(c) is None]
@@ -302,14 +306,14 @@ def test_all_un_members_are_present(kb):
 
 
 def test_no_duplicate_ids_in_shipped_files():
-    persons = [p["id"] for p in yaml.safe_load(_data("persons.yaml"))["persons"]]
+    persons = [p["id"] for p in _yaml("persons.yaml")["persons"]]
     assert len(persons) == len(set(persons)) >= 300
     rows = list(csv.DictReader(_data("countries.tsv").splitlines(), delimiter="\t"))
     iso3 = [r["iso3"] for r in rows]
     assert len(iso3) == len(set(iso3))
     for name in ("igos.yaml", "organisations.yaml"):
         ids = []
-        for org in yaml.safe_load(_data(name))["organisations"]:
+        for org in _yaml(name)["organisations"]:
             ids.append(org["id"])
             ids.extend(f"{org['id']}/{o['id']}" for o in org.get("organs", []))
         assert len(ids) == len(set(ids)), name
@@ -351,3 +355,11 @@ def test_the_documented_examples_load(tmp_path):
     assert kb.match("SCO Transport Ministers Council")[0].entry.parent == "sco"
     assert kb.match("Kenya Red Cross")[0].entry.sector == "NGO"
     assert kb.title("Assistant to the Khokim").rank == 5
+
+
+def test_ordinary_words_are_not_titles(kb):
+    assert kb.title("in general") is None
+    assert kb.title("General Valery Gerasimov").sector == "MIL"
+    assert kb.title("SCO member states") is None
+    assert kb.title("an official visit") is None
+    assert kb.is_case_sensitive("General")

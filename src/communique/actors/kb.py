@@ -481,10 +481,12 @@ class _Tables:
     titles: dict[str, TitleEntry]
     modifiers: list[tuple[str, int]]
     forms: dict[str, tuple[str, ...]]
+    capitalised_only: frozenset[str] = frozenset()
 
     def copy(self) -> "_Tables":
         return _Tables(dict(self.sectors), dict(self.countries), dict(self.orgs), dict(self.subnational),
-                       dict(self.persons), dict(self.titles), list(self.modifiers), dict(self.forms))
+                       dict(self.persons), dict(self.titles), list(self.modifiers), dict(self.forms),
+                       self.capitalised_only)
 
     def country_codes(self) -> set[str]:
         return set(self.countries) | set(SPECIAL_COUNTRY_CODES)
@@ -536,6 +538,7 @@ def _shipped_tables() -> _Tables:
     raw = _read_yaml(path, text) or {}
     t.modifiers = sorted(((str(m["prefix"]), int(m.get("rank_delta", 1))) for m in raw.get("modifiers", [])),
                          key=lambda pm: -len(pm[0].split()))
+    t.capitalised_only = frozenset(name_key(w) for w in raw.get("capitalised_only", ()))
     _apply_titles(t, check(path), raw.get("titles", []), shipped=True)
 
     path, text = _data_text("persons.yaml")
@@ -956,6 +959,8 @@ class KnowledgeBase:
                 entry, case = hit
                 if case and abbreviation_key(toks[i][0]) != case:
                     continue  # 'pm' in '3 pm' is not a Prime Minister
+                if j - i == 1 and keys[i] in self._t.capitalised_only and not toks[i][0][0].isupper():
+                    continue  # 'in general' is not a General
                 if best is None or (j - i, -i) > best[:2]:
                     best = (j - i, -i, i, entry)
                 break
@@ -1001,9 +1006,10 @@ class KnowledgeBase:
         """
         return iter(self._patterns)
 
-    @staticmethod
-    def is_case_sensitive(phrase: str) -> bool:
-        return abbreviation_key(phrase) is not None
+    def is_case_sensitive(self, phrase: str) -> bool:
+        """Whether a pattern phrase must be matched as written: abbreviations ('US') and
+        one-word titles that are also ordinary words ('General')."""
+        return abbreviation_key(phrase) is not None or name_key(phrase) in self._t.capitalised_only
 
     # -- facts about a kb_id (what the NLP components ask) -------------------------------
 
