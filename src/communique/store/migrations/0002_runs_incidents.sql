@@ -34,7 +34,7 @@ CREATE TABLE run_items (
     source    VARCHAR,                   -- where it was read: path:line
     status    VARCHAR NOT NULL,          -- new | replaced | unchanged | skipped | failed | unreadable
     reason    VARCHAR,
-    at        TIMESTAMP                  -- UTC
+    logged_at TIMESTAMP                  -- UTC
 );
 
 -- Incidents: the events of several documents that report one real-world event,
