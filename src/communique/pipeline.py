@@ -26,6 +26,8 @@ from communique.model import (
     Document, Event, Extraction, Gathering, Participant, Place, Span, TimeValue,
 )
 from communique.nlp import build_nlp
+from communique.nlp.components import load_kb
+from communique.text import fold
 from communique.ontology import cameo as cameo_code, detect_contexts, plover_types
 from communique.place import Gazetteer, find_dateline
 from communique.text import normalise
@@ -40,6 +42,7 @@ class Pipeline:
         self.actors_files = tuple(str(f) for f in actors_files)
         self.nlp = nlp or build_nlp(model, self.actors_files, explain=explain)
         self.gazetteer = Gazetteer.default()
+        self.kb = load_kb(self.actors_files)
         self._types = plover_types()
 
     # -- public API -----------------------------------------------------------
@@ -84,11 +87,13 @@ class Pipeline:
         carried_date: TimeValue | None = None
         events: list[Event] = []
         names: dict[int, str] = {}  # event → the gathering it is, for merging restatements
+        cands_by_event: dict[int, Candidate] = {}
         for cand in doc._.events or ():
             event = self._event(document, doc, cand, registry)
             if event is None:
                 continue
             background = cand.gathering is not None and self._is_background(cand)
+            cands_by_event[id(event)] = cand
             if cand.gathering is not None:
                 names[id(event)] = cand.gathering.text
             # date: attached to the clause, else carried from the last dated event
@@ -121,9 +126,11 @@ class Pipeline:
                                       "carried from an earlier event")
             elif doc_place is not None and not background:
                 event.location = doc_place
+            self._roles_at_date(event, reference)
             self._consult_direction_by_place(event)
             events.append(event)
 
+        self._inherit_from_gatherings(doc, events, cands_by_event)
         events = self._merge_duplicates(events, names)
         for e in events:
             e.finalise_id()
@@ -170,6 +177,33 @@ class Pipeline:
             negated=cand.negated, future=cand.future, hypothetical=cand.hypothetical,
             confidence=cand.confidence, evidence=document.text[sent.start:sent.end].strip(),
         )
+
+    def _roles_at_date(self, event: Event, reference: TimeValue | None) -> None:
+        """A known person acts in the office held on the event's date: the text's
+        "Secretary-General" is filled in as the SCO's, and the country is the
+        office's (IGO), not the person's nationality."""
+        when = event.date.value if event.date else (reference.value if reference else None)
+        for p in event.source + event.target:
+            if p.kind != "person" or not p.actor_id.startswith("person:"):
+                continue
+            entry = self.kb.get(p.actor_id)
+            if entry is None:
+                continue
+            role = self.kb.role_at(entry, when)
+            if role is None:
+                continue
+            stated = set(fold(p.role).split()) if p.role else set()
+            known = set(fold(role.role).split())
+            if stated and not (stated & known - {"of", "the", "and", "deputy"}):
+                continue  # the text names another office: trust the text
+            if p.org is None or not stated:
+                p.org = role.org
+            p.role = p.role or role.role
+            if role.country:
+                p.country = role.country
+            if role.sector:
+                p.sector = role.sector
+            p.rule = f"{p.rule}+kb-role-at-date" if p.rule else "kb-role-at-date"
 
     # -- time and place -------------------------------------------------------------
 
@@ -250,11 +284,26 @@ class Pipeline:
     # -- one event per act --------------------------------------------------------------
 
     @staticmethod
+    def _inherit_from_gatherings(doc: Doc, events: list[Event], cands: dict[int, Candidate]) -> None:
+        """An act done at a gathering ("adopted at the Bishkek summit") has the
+        gathering's date and place."""
+        by_token = {cands[id(e)].anchor.i: e for e in events if cands[id(e)].gathering is not None}
+        for e in events:
+            at = cands[id(e)].at_gathering
+            g = by_token.get(at.i) if at is not None else None
+            if g is None:
+                continue
+            e.date = g.date
+            if g.location is not None:
+                e.location = g.location
+            e.rule += "+at-gathering"
+
+    @staticmethod
     def _is_background(cand: Candidate) -> bool:
         """A gathering named in passing ("adopted at the Bishkek summit") is not
         dated or placed by the document's current event."""
         tok = cand.anchor
-        return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl")
+        return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl")
 
     @staticmethod
     def _same_gathering(a: str, b: str) -> bool:

@@ -82,7 +82,8 @@ class Candidate:
     confidence: float = 0.6
     place_tokens: list[Token] = field(default_factory=list)
     time_tokens: list[Token] = field(default_factory=list)
-    gathering: Span | None = None
+    gathering: Span | None = None  # the event IS this gathering (a summit that took place)
+    at_gathering: Token | None = None  # the event happened AT this gathering
 
     @property
     def asserted(self) -> bool:
@@ -309,6 +310,7 @@ class EventCoder:
 
         cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
                          anchor=tok, sentence=sent, sources=sources, targets=targets, rule=sense.rule)
+        cand.at_gathering = self._gathering_of(tok)
         if sense.get("reverse") and targets:
             cand.sources, cand.targets = targets, sources
             cand.reasons.append("host receives visitor: the visitor is the source")
@@ -392,6 +394,8 @@ class EventCoder:
                 sources, targets = targets, []
             if not sources and not targets:
                 return reject("a nominal event with no stated participant")
+            if not targets and all(a.mention is not None and a.mention.kind == "pronoun" for a in sources):
+                return reject("a nominal event whose only participant is a pronoun ('their meeting')")
             span = doc[tok.i:tok.i + 1]
             rule = f"nominal:{sense.key}"
         cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
@@ -445,11 +449,24 @@ class EventCoder:
                 pass
         self._places_and_times(doc, cand, [tok] + ([acl] if acl is not None else []))
         # "the Bishkek summit": the place in its name
+        index = doc._.mention_index or {}
         for c in tok.lefts:
-            if c.ent_type_ in ("GPE", "LOC") and c.dep_ in ("compound", "nmod", "amod", "npadvmod"):
+            m = index.get(c.i)
+            is_place = c.ent_type_ in ("GPE", "LOC") or (m is not None and m.kind in ("state", "subnational", "place"))
+            if is_place and c.dep_ in ("compound", "nmod", "amod", "npadvmod"):
                 cand.place_tokens.append(c)
         self._confidence(cand)
         return cand
+
+    @staticmethod
+    def _gathering_of(verb: Token) -> Token | None:
+        """The gathering an act took place at: "adopted at the Bishkek summit"."""
+        for p in verb.children:
+            if p.dep_ == "prep" and p.lower_ in ("at", "during"):
+                for o in p.children:
+                    if o.dep_ == "pobj" and o.lemma_.lower() in _GATHERING_NOUNS:
+                        return o
+        return None
 
     def _gathering_participants(self, doc: Doc, verb: Token) -> list[Arg]:
         """For "adopted at the Bishkek summit": the participants of the gathering, unnamed."""

@@ -38,22 +38,40 @@ def _trim(name: str) -> str:
     return " ".join(words)
 
 
+_NEXT_INSTRUMENT = re.compile(rf"\s+and\s+(?:the\s+)?(?=(?:{_CAP}\s+)*?(?:{_INSTRUMENT_HEADS})\b)")
+
+
+def instrument_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of named instruments: "the Regulations of X and the
+    Programme for Y" is two instruments, not one."""
+    spans: list[tuple[int, int]] = []
+    for m in _INSTRUMENT.finditer(text):
+        raw = m.group(0)
+        pieces, pos = [], 0
+        for sep in _NEXT_INSTRUMENT.finditer(raw):
+            pieces.append((pos, sep.start()))
+            pos = sep.end()
+        pieces.append((pos, len(raw)))
+        for a, b in pieces:
+            chunk = raw[a:b]
+            name = _trim(chunk)
+            if len(name.split()) < 2:
+                continue  # a bare head word ("Agreement") is not a name
+            start = m.start() + a + chunk.find(name)
+            spans.append((start, start + len(name)))
+    return spans
+
+
 def find_instruments(doc: Doc) -> list[Instrument]:
     text = doc.text
     out: list[Instrument] = []
     seen: set[str] = set()
-    for m in _INSTRUMENT.finditer(text):
-        raw = m.group(0)
-        name = _trim(raw)
-        words = name.split()
-        # a bare head word ("Agreement") or a sentence-initial word is not a name
-        if len(words) < 2:
-            continue
-        start = m.start() + raw.find(name)
+    for start, end in instrument_spans(text):
+        name = text[start:end]
         if name.lower() in seen:
             continue
         seen.add(name.lower())
-        out.append(Instrument(name=name, span=Span(start, start + len(name)), kind=_kind(name)))
+        out.append(Instrument(name=name, span=Span(start, end), kind=_kind(name)))
     return out
 
 
@@ -67,13 +85,25 @@ def _kind(name: str) -> str:
     return "instrument"
 
 
+def _gathering_words(name: str) -> set[str]:
+    stop = {"the", "of", "a", "an", "in", "on", "and"}
+    words = {w.strip("'’").lower() for w in name.split()} - stop
+    return {w for w in words if not re.fullmatch(r"\d+(st|nd|rd|th)?", w)}
+
+
 def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
-    """Named gatherings: an ordinal, a proper name or a place before the head noun."""
+    """Named gatherings: an ordinal, a proper name or a place before the head
+    noun.  Restatements ("the 2nd Smart China Expo" ... "the Smart China Expo
+    held in Chongqing between 23 and 26 August") are one gathering, with the
+    dates and place of whichever mention states them."""
     out: list[Gathering] = []
-    seen: set[str] = set()
+    inside = instrument_spans(doc.text)
+    index = doc._.mention_index or {}
     for tok in doc:
         if tok.lemma_.lower() not in _GATHERING_HEADS or tok.pos_ not in ("NOUN", "PROPN"):
             continue
+        if any(a <= tok.idx < b for a, b in inside):
+            continue  # "the Regulations of the SCO Heads of Regions Forum" names a document
         left = tok.left_edge.i
         while left < tok.i and (doc[left].dep_ in ("det", "predet", "punct") or doc[left].lower_ in ("the", "a", "an", "its", "his", "her", "their")):
             left += 1
@@ -93,10 +123,6 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
         name = span.text.strip()
         if name.endswith("'s") or name.endswith("’s"):
             continue
-        key = " ".join(w for w in name.lower().split() if w not in ("the",))
-        if key in seen:
-            continue
-        seen.add(key)
         start_date = end_date = None
         location = None
         sent = tok.sent
@@ -113,16 +139,35 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
                 start_date = t.value
                 end_date = t.end or t.value
                 break
-        for t in list(doc[left:tok.i]) + list(doc[tok.i:doc[tok.right_edge.i].i + 1] if acl is None else acl.subtree):
-            if t.ent_type_ in ("GPE", "LOC") and t.dep_ in ("compound", "pobj", "nmod", "amod", "npadvmod"):
-                ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
-                if ent is None:
-                    continue
-                place = gazetteer.lookup(ent.text)
+        stated = list(doc[tok.i + 1:doc[tok.right_edge.i].i + 1] if acl is None else acl.subtree)
+        for t in stated + list(doc[left:tok.i]):
+            m = index.get(t.i)
+            is_place = t.ent_type_ in ("GPE", "LOC") or (m is not None and m.kind in ("state", "subnational", "place"))
+            if is_place and t.dep_ in ("compound", "pobj", "nmod", "amod", "npadvmod"):
+                if m is not None and m.name:
+                    s0, s1, text = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), m.name
+                else:
+                    ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+                    if ent is None:
+                        continue
+                    s0, s1, text = ent.start_char, ent.end_char, ent.text
+                place = gazetteer.lookup(text)
                 if place is not None:
-                    location = Place(place.name, place.country, place.lat, place.lon, place.geonameid,
-                                     Span(ent.start_char, ent.end_char), "stated with the gathering")
+                    rule = "stated with the gathering" if t.i > tok.i else "in the gathering's name"
+                    location = Place(text, place.country, place.lat, place.lon, place.geonameid,
+                                     Span(s0, s1), rule)
                     break
+        words = _gathering_words(name)
+        same = next((g for g in out if _gathering_words(g.name) <= words or words <= _gathering_words(g.name)), None)
+        if same is not None:
+            if same.start is None and start_date is not None:
+                same.start, same.end = start_date, end_date
+            if location is not None and (same.location is None or (
+                    same.location.rule != "stated with the gathering" and location.rule == "stated with the gathering")):
+                same.location = location
+            if len(name) > len(same.name) and not re.match(r"\d", same.name):
+                same.name, same.span = name, Span(span.start_char, span.start_char + len(name))
+            continue
         out.append(Gathering(name=name, span=Span(span.start_char, span.start_char + len(name)),
                              start=start_date, end=end_date, location=location))
     return out

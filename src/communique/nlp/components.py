@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from communique.nlp.coref import Coreference
-from communique.nlp.kbview import KBView
+from communique.actors import KnowledgeBase
 from communique.nlp.mentions import MentionFinder
 
 for _name, _default in (("mentions", None), ("mention_index", None), ("events", None), ("event_candidates", None)):
@@ -32,23 +32,23 @@ _LABEL_PRIORITY = ["STATE", "CAPITAL", "IGO", "PERSON", "SUBNATIONAL", "DEMONYM"
 
 
 @lru_cache(maxsize=8)
-def load_kb(actors_files: tuple[str, ...] = ()) -> KBView:
-    return KBView.load(actors_files)
+def load_kb(actors_files: tuple[str, ...] = ()) -> KnowledgeBase:
+    return KnowledgeBase.load(actors_files) if actors_files else KnowledgeBase.default()
 
 
-def _case_sensitive(phrase: str, label: str) -> bool:
-    """Abbreviations and one-word names match as written ("US" but not "us")."""
-    if label == "TITLE":
-        return False
-    if any(c == "." for c in phrase) or (phrase.isupper() and len(phrase) <= 6):
+def _case_sensitive(kb: KnowledgeBase, phrase: str, label: str) -> bool:
+    """Abbreviations and one-word names match as written ("US" but not "us",
+    "China" but not "china"); titles and multi-word names in any case, except
+    one-word titles that are also ordinary words ("General")."""
+    if kb.is_case_sensitive(phrase):
         return True
-    return " " not in phrase
+    return label != "TITLE" and " " not in phrase
 
 
 class ActorRuler:
     """A phrase ruler fed by the actor knowledge base."""
 
-    def __init__(self, nlp: Language, name: str, kb: KBView, spans_key: str = "kb") -> None:
+    def __init__(self, nlp: Language, name: str, kb: KnowledgeBase, spans_key: str = "kb") -> None:
         self.name = name
         self.kb = kb
         self.spans_key = spans_key
@@ -58,7 +58,7 @@ class ActorRuler:
         for label, phrase, kb_id in kb.patterns():
             if label not in _LABEL_PRIORITY or not phrase.strip():
                 continue
-            exact = _case_sensitive(phrase, label)
+            exact = _case_sensitive(kb, phrase, label)
             key = (phrase if exact else phrase.lower(), exact)
             rank = _LABEL_PRIORITY.index(label)
             if key not in best or rank < best[key][0]:

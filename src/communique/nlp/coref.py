@@ -110,6 +110,8 @@ class Coreference:
                 named.append(m)
             elif m.kind == "description":
                 m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c))
+                if m.antecedent is None and m.role and not m.plural:
+                    named.append(m)  # "the Prime Minister of Uzbekistan": a person, unnamed
             elif m.kind == "pronoun":
                 self._link_pronoun(doc, m, named)
         return doc
@@ -124,7 +126,7 @@ class Coreference:
             if cand.kind != "person" or cand is m or not cand.name:
                 continue
             cw = _words(cand.name)
-            if words < cw or (words == cw and cand.name != m.name):
+            if words <= cw:
                 m.antecedent = cand.resolved
                 if m.role is None:
                     m.role, m.org = cand.resolved.role, cand.resolved.org
@@ -170,7 +172,7 @@ class Coreference:
             r = c.resolved
             if id(r) in excluded:
                 continue
-            if want_person and r.kind != "person":
+            if want_person and not (r.kind == "person" or (r.kind == "description" and r.role and not r.plural)):
                 continue
             if not want_person and not want_plural and r.kind not in ("organisation", "state", "subnational"):
                 continue

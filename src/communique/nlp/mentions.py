@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Iterable
 
 import yaml
+from communique.coding.references import instrument_spans
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 # Words allowed inside a title phrase besides title-case words.
@@ -28,6 +29,10 @@ _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "hersel
 _PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
 _IT_PRONOUNS = {"it", "its"}
 _FIRST_PERSON = {"we", "us", "our", "ours"}
+# Capitalised words the small NER model takes for one-word person names.
+_NOT_NAMES = {"States", "Nations", "Members", "Parties", "Forces", "Affairs", "Republic", "Union", "Kingdom",
+              "Council", "Committee", "Assembly", "Ministry", "Government", "Parliament", "Secretariat",
+              "Member", "Minister", "President", "Summit", "Forum", "Office", "Agency", "Court"}
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
 _GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
 
@@ -122,15 +127,16 @@ class MentionFinder:
                 if m and not (set(range(m.start, m.end)) & taken):
                     mentions.append(m)
                     taken.update(range(m.start, m.end))
+        # Titles without a name next: "the SCO Secretary-General" swallows "SCO".
+        for m in self._titles_without_names(doc, label_at, taken):
+            mentions.append(m)
+            taken.update(range(m.start, m.end))
         for sp in names:
             if sp.label_ != "PERSON" and not (set(range(sp.start, sp.end)) & taken):
                 m = self._named_non_person(doc, sp, label_at)
                 if m:
                     mentions.append(m)
                     taken.update(range(m.start, m.end))
-        for m in self._titles_without_names(doc, label_at, taken):
-            mentions.append(m)
-            taken.update(range(m.start, m.end))
         for m in self._collectives(doc, label_at, taken):
             mentions.append(m)
             taken.update(range(m.start, m.end))
@@ -171,6 +177,12 @@ class MentionFinder:
                     e -= 1
                 if s < e:
                     cands.append((s, e, ent.label_, "", 0))
+        # NER takes pieces of document names for organisations ("the Concept of
+        # Cooperation of the SCO ..."): an unknown organisation inside a named
+        # instrument is not an actor.
+        inside = instrument_spans(doc.text)
+        cands = [c for c in cands if c[2] not in ("ORG", "FAC") or not any(
+            a <= doc[c[0]].idx < b for a, b in inside)]
         for sp in kb_spans:
             if sp.label_ == "TITLE" or sp.label_ == "DEMONYM":
                 continue
@@ -186,7 +198,8 @@ class MentionFinder:
             # A person name that is really a title ("Secretary-General") is not a name,
             # nor is a plural proper noun ("Member States").
             if label == "PERSON" and (all(self._is_title_token(doc, i) for i in range(s, e))
-                                      or doc[e - 1].tag_ == "NNPS"):
+                                      or doc[e - 1].tag_ == "NNPS"
+                                      or (e - s == 1 and doc[s].text in _NOT_NAMES)):
                 continue
             span = SpacySpan(doc, s, e, label=label, kb_id=kb_id)
             chosen.append(span)
@@ -209,7 +222,7 @@ class MentionFinder:
         name_text = doc[s:e].text
         kb_person = self.kb.person(name_text) if self.kb else None
         m = Mention(start=s, end=e, kind="person", name=name_text, name_start=s, name_end=e,
-                    kb_id=kb_person.id if kb_person else None, rule="ner:person")
+                    kb_id=kb_person.kb_id if kb_person else None, rule="ner:person")
         title_start = self._title_prefix(doc, name.start, label_at)
         if title_start is not None and title_start < name.start:
             self._apply_title(doc, m, title_start, name.start, label_at)
@@ -389,6 +402,10 @@ class MentionFinder:
         """"the SCO Secretary-General", "the Prime Minister of Uzbekistan", "the minister"."""
         for sp in doc.spans.get("kb", []):
             if sp.label_ != "TITLE" or sp.start in taken:
+                continue
+            # a title used as a modifier ("SCO Member States", "minister-level talks") is not an actor
+            nxt = doc[sp.end] if sp.end < len(doc) else None
+            if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.i not in taken and nxt.ent_type_ != "PERSON":
                 continue
             # extend left over modifiers (the SCO / Chinese / Uzbek) and right over "of X"
             s = sp.start
