@@ -82,6 +82,11 @@ def test_spelling_variants_match(kb):
     assert codes(kb.match("Cote d'Ivoire")) == {"CIV"}
     assert codes(kb.match("Türkiye")) == {"TUR"}
     assert codes(kb.match("the Russian Federation")) == {"RUS"}
+    # British and American spellings are one name
+    assert [m.entry.id for m in kb.match("Shanghai Cooperation Organization")] == ["sco"]
+    assert [m.entry.id for m in kb.match("Regional Anti-Terrorist Structure of Shanghai Cooperation Organization")] == [
+        "sco/rats"]
+    assert kb.title("Minister of Defense").title == kb.title("Defence Minister").title
 
 
 def test_ambiguous_names_return_every_reading(kb):

@@ -51,6 +51,13 @@ _PUNCT = str.maketrans({
 _HYPHEN = re.compile(r"\s*-\s*")
 _SPACE = re.compile(r"\s+")
 _ABBREV_CHARS = re.compile(r"[A-Z0-9&/+]+")
+# British and American spellings are one key ("Organisation" = "Organization").
+_SPELLINGS = {"organisation": "organization", "organisations": "organizations", "programme": "program",
+              "programmes": "programs", "defence": "defense", "labour": "labor", "centre": "center",
+              "counsellor": "counselor", "councillor": "councilor", "co operation": "cooperation"}
+_SPELLING_RX = re.compile(r"\b(" + "|".join(sorted(_SPELLINGS, key=len, reverse=True)) + r")\b")
+_SURFACE_SPELLINGS = {**{k.capitalize(): v.capitalize() for k, v in _SPELLINGS.items()}, **_SPELLINGS}
+_SURFACE_RX = re.compile(r"\b(" + "|".join(k for k in _SURFACE_SPELLINGS if " " not in k) + r")\b")
 
 
 def _ascii(text: str) -> str:
@@ -62,7 +69,14 @@ def name_key(text: str) -> str:
     """The case-insensitive key of a name: 'The Secretary–General ' -> 'secretary general'."""
     t = _HYPHEN.sub(" ", _ascii(text).replace(".", ""))
     t = _SPACE.sub(" ", t).strip().casefold()
+    t = _SPELLING_RX.sub(lambda m: _SPELLINGS[m.group()], t)
     return t[4:] if t.startswith("the ") else t
+
+
+def _other_spelling(phrase: str) -> str | None:
+    """'Shanghai Cooperation Organisation' -> 'Shanghai Cooperation Organization' (for phrase matchers)."""
+    swapped = _SURFACE_RX.sub(lambda m: _SURFACE_SPELLINGS[m.group()], phrase)
+    return swapped if swapped != phrase else None
 
 
 def abbreviation_key(text: str) -> str | None:
@@ -801,9 +815,9 @@ class KnowledgeBase:
             bucket.append(m)
         if label:
             self._patterns.append((label, phrase, entry.kb_id))
-            plain = _ascii(phrase)
-            if plain != phrase:
-                self._patterns.append((label, plain, entry.kb_id))
+            for variant in (_ascii(phrase), _other_spelling(phrase)):
+                if variant and variant != phrase:
+                    self._patterns.append((label, variant, entry.kb_id))
 
     def _build(self) -> None:
         t = self._t
@@ -827,7 +841,7 @@ class KnowledgeBase:
                 self._add("IGO", a, o, "organ" if organ else "alias")
             if organ:
                 parent = t.orgs[o.parent]
-                heads = parent.abbreviations + (parent.name,) + parent.aliases[:0]
+                heads = parent.abbreviations + (parent.name,)
                 for local in o.local:
                     for head in heads:
                         for form in (f"{head} {local}", f"{local} of the {head}", f"{local} of {head}"):
