@@ -25,7 +25,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Iterable, Iterator, NamedTuple, Sequence, Union
+from typing import Any, ClassVar, Iterator, NamedTuple, Sequence, Union
 
 import yaml
 from unidecode import unidecode
@@ -364,7 +364,8 @@ def _read_csv(path: Path, text: str) -> dict[str, list]:
         section = {"person": "persons", "organisation": "organisations", "organization": "organisations",
                    "country": "countries", "subnational": "subnational"}.get(kind)
         if section is None:
-            raise DictionaryError(path, line, "kind", f"{kind!r} is not one of person, organisation, country, subnational")
+            raise DictionaryError(path, line, "kind",
+                                  f"{kind!r} is not one of person, organisation, country, subnational")
         ident = (section, row.get("id") or name_key(row.get("name", "")) or row.get("iso3", ""))
         entry = by_entry.get(ident)
         if entry is None:
@@ -665,7 +666,8 @@ def _apply_titles(t: _Tables, c: _Checker, items: list, shipped: bool = False) -
             raise c.fail(m, "sector", "is required")
         entry = TitleEntry(id=ident, title=title, sector=sector, rank=rank, variants=c.names(m, "variants"),
                            sector_from_org=bool(m.get("sector_from_org", False)), role=title)
-        existing = None if shipped else _find(t.titles, {name_key(x.title): k for k, x in t.titles.items()}, ident, title)
+        titles_by_name = {} if shipped else {name_key(x.title): k for k, x in t.titles.items()}
+        existing = None if shipped else _find(t.titles, titles_by_name, ident, title)
         if existing and not m.get("replace"):
             entry = replace(entry, id=existing, variants=_merged_names(t.titles[existing].variants, entry.variants))
         t.titles[entry.id] = entry
@@ -869,7 +871,8 @@ class KnowledgeBase:
                     self._patterns.extend(("TITLE", f"{mod} {v}", ti.kb_id) for mod in mods)
         self._title_max = max((len(k) for k in self._title_grams), default=1)
         self._mod_grams = [(tuple(name_key(m).split()), m, d) for m, d in t.modifiers]
-        order = {lab: i for i, lab in enumerate(("STATE", "CAPITAL", "DEMONYM", "IGO", "SUBNATIONAL", "PERSON", "TITLE"))}
+        labels = ("STATE", "CAPITAL", "DEMONYM", "IGO", "SUBNATIONAL", "PERSON", "TITLE")
+        order = {lab: i for i, lab in enumerate(labels)}
         self._patterns = sorted(set(self._patterns), key=lambda p: (order.get(p[0], 99), p[1], p[2]))
 
     @staticmethod
