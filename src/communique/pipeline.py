@@ -345,4 +345,49 @@ class Pipeline:
                 continue
             seen[key] = e
             kept.append(e)
-        return kept
+        return self._merge_restated_meetings(kept, names)
+
+    @staticmethod
+    def _merge_restated_meetings(events: list[Event], names: dict[int, str]) -> list[Event]:
+        """A headline and the lead restate one meeting with other words for the
+        same people ("Jaishankar holds talks with Iranian counterpart" / "S
+        Jaishankar held talks with his Iranian counterpart Javad Zarif"): CONSULTs
+        that share a party, fall on compatible dates and name no conflicting
+        other party are one event; the fuller statement is kept."""
+        def parties(e: Event) -> set[str]:
+            return {p.actor_id for p in e.source + e.target if p.name}
+
+        def compatible_dates(a: Event, b: Event) -> bool:
+            if a.date is None or b.date is None:
+                return True
+            return a.date.value.startswith(b.date.value) or b.date.value.startswith(a.date.value)
+
+        out: list[Event] = []
+        for e in events:
+            if e.type != "CONSULT" or id(e) in names or not e.asserted:
+                out.append(e)
+                continue
+            pe = parties(e)
+            host = None
+            for k in out:
+                if k.type != "CONSULT" or id(k) in names or not k.asserted or not compatible_dates(k, e):
+                    continue
+                pk = parties(k)
+                shared = pe & pk
+                if shared and (not (pe - shared) or not (pk - shared)):
+                    host = k
+                    break
+            if host is None:
+                out.append(e)
+                continue
+            richer, poorer = (e, host) if len(pe) > len(parties(host)) or (
+                len(pe) == len(parties(host)) and host.mode is None and e.mode is not None) else (host, e)
+            richer.mentions.append(poorer.trigger_span)
+            richer.mentions.extend(poorer.mentions)
+            if richer.mode is None and poorer.mode is not None:
+                richer.mode, richer.cameo = poorer.mode, poorer.cameo
+            if richer.location is None:
+                richer.location = poorer.location
+            if richer is e:
+                out[out.index(host)] = e
+        return out

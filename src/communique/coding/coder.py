@@ -40,6 +40,14 @@ _POSITIVE_EVAL = {"important", "key", "significant", "successful", "booming", "g
                   "effective", "fruitful", "productive", "constructive", "positive", "excellent",
                   "outstanding", "remarkable", "crucial", "vital", "indispensable", "leading",
                   "reliable", "trusted", "dynamic", "impressive", "contribution", "role"}
+_HABITUAL = {"frequently", "often", "routinely", "regularly", "usually", "habitually", "commonly",
+             "sometimes", "occasionally", "typically", "generally", "traditionally"}
+_ANNOUNCE = {"say", "announce", "state", "declare", "tell", "warn", "pledge", "vow", "promise", "insist",
+             "confirm", "stress", "reiterate", "threaten", "affirm", "reaffirm", "decide", "add", "note"}
+_CONFLICT_TYPES = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+_PRAISE_NOUNS = {"contribution", "role", "effort", "efforts", "achievement", "achievements", "success",
+                 "progress", "commitment", "leadership", "hospitality", "support", "work"}
+_MUST = {"must", "should", "need", "ought"}
 _GATHERING_NOUNS = {"summit", "forum", "conference", "session", "meeting", "congress", "assembly", "council"}
 _INSTRUMENT_WORDS = {"Regulations", "Regulation", "Programme", "Program", "Concept", "Agreement", "Treaty",
                      "Charter", "Declaration", "Convention", "Protocol", "Memorandum", "Strategy", "Plan",
@@ -128,7 +136,50 @@ class EventCoder:
                 used_tokens.update(range(cand.trigger.start, cand.trigger.end))
                 break
         self._embedding(out)
+        for cand in out:
+            self._stated_intent(cand)
+            self._refused_concession(cand)
         return out
+
+    def _stated_intent(self, cand: Candidate) -> None:
+        """PLOVER codes what an actor says it will do: "Syria says it will
+        withdraw", "they would blockade Paris", "X will allow refugees to return"
+        are a promise (AGREE) or a threat (THREATEN), stated now.  A scheduled
+        meeting ("will visit Beijing next week") stays a plan, not an event,
+        unless the actor itself announces it."""
+        if not cand.future or cand.negated or cand.type in ("AGREE", "THREATEN", "REQUEST", "REJECT"):
+            return
+        if any(r.startswith("embedded under") for r in cand.reasons):
+            return
+        node, speech = cand.anchor, None
+        for _ in range(4):
+            if node.dep_ in ("ccomp", "xcomp", "conj") and node.head is not node:
+                node = node.head
+                if node.lemma_.lower() in _ANNOUNCE:
+                    speech = node
+                    break
+            else:
+                break
+        if cand.type == "CONSULT" and speech is None:
+            return
+        conditional = any(t.dep_ == "mark" and t.lower_ in ("unless", "if") for t in cand.anchor.subtree)
+        conflict = cand.type in _CONFLICT_TYPES or (conditional and cand.type == "RETREAT")
+        new_type = "THREATEN" if conflict else "AGREE"
+        cand.reasons.append(f"stated intent ({'announced' if speech is not None else 'future'}): "
+                            f"{cand.type} → {new_type}")
+        cand.type, cand.mode = new_type, None
+        cand.cameo = "130" if conflict else "030"
+        cand.future = False
+        cand.rule += "+stated-intent"
+
+    def _refused_concession(self, cand: Candidate) -> None:
+        """"would not meet the demands", "failed to agree": a refusal is REJECT."""
+        if cand.negated and cand.type in ("CONCEDE", "AGREE") and not cand.hypothetical:
+            cand.reasons.append(f"negated {cand.type} → REJECT")
+            cand.type, cand.mode, cand.cameo = "REJECT", None, "120"
+            cand.negated = False
+            cand.future = False
+            cand.rule += "+negated-concession"
 
     # ------------------------------------------------------------ triggers
 
@@ -282,8 +333,9 @@ class EventCoder:
             agent = next((c for c in tok.children if c.dep_ == "agent"), None)
             if agent is not None:
                 sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent")
-            if obj_tok is not None and (tok.dep_ != "acl"):
-                targets = self._args(doc, [obj_tok], "passive-subject")
+            if obj_tok is not None:
+                # "86 Indian fishermen detained for trespassing": the fishermen were detained
+                targets = [a for a in self._args(doc, [obj_tok], "passive-subject") if a.actor]
             if not sources:
                 sources = self._gathering_participants(doc, tok)
         else:
@@ -305,6 +357,8 @@ class EventCoder:
             return reject("needs an armed agent")
         if sense.get("requires_actor_arg") and not any(a.actor for a in sources + targets):
             return reject("no actor among its arguments")
+        if sense.get("requires_visit_word") and not any(t.lemma_.lower() == "visit" for t in tok.sent):
+            return reject("arriving is a visit only when the text says so")
         if sense.get("requires_location_or_visit") and not self._has_visit_cue(doc, tok, targets):
             return reject("a welcome without a visit")
 
@@ -316,10 +370,33 @@ class EventCoder:
             cand.reasons.append("host receives visitor: the visitor is the source")
         self._reciprocal(cand)
         self._modality(doc, cand, tok)
+        self._habitual(cand, tok)
         self._places_and_times(doc, cand, [tok])
+        self._take_part(doc, cand, sense, span)
         self._consult_mode(doc, cand)
         self._confidence(cand)
         return cand
+
+    def _take_part(self, doc: Doc, cand: Candidate, sense: Sense, span: Span) -> None:
+        """"took part in a meeting ... with X": a meeting with X, not a gathering;
+        "took part in the summit": multilateral, its name the target's place."""
+        if sense.pos != "PHRASE" or cand.type != "CONSULT":
+            return
+        noun = next((t for t in span if t.dep_ == "pobj"), None)
+        if noun is None:
+            for t in span:
+                noun = next((c for c in t.children if c.dep_ == "pobj"), noun)
+        if noun is None:
+            return
+        withs = [p for p in noun.children if p.dep_ == "prep" and p.lower_ in ("with", "between")]
+        if withs:
+            cand.targets = [a for p in withs for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
+            cand.mode, cand.cameo = None, "040"
+            cand.reasons.append(f"took part in a {noun.text} with a named counterpart")
+            self._places_and_times(doc, cand, [noun])
+        elif noun.lemma_.lower() in _GATHERING_NOUNS or noun.lemma_.lower() in ("debate", "session", "talks"):
+            cand.targets = [a for a in cand.targets if a.actor and a.actor.kind in ("organisation",)]
+            self._places_and_times(doc, cand, [noun])
 
     # -------------------------------------------------------------- nouns
 
@@ -498,8 +575,15 @@ class EventCoder:
         for p in self._preps(xcomp).values():
             if p.lower_ in ("to", "with", "for"):
                 targets += [a for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
-        sense = Sense(key=tok.lemma_.lower(), pos="ADJ", type="AGREE", mode=None, cameo="030", target=())
-        cand = Candidate(sense=sense, type="AGREE", mode=None, cameo="030", trigger=doc[tok.i:tok.i + 1],
+        etype = "AGREE"
+        comp_lemma = xcomp.lemma_.lower()
+        harmful = any(s.type in _CONFLICT_TYPES for s in self.lex.verbs.get(comp_lemma, ())) or any(
+            t.lemma_.lower() in ("law", "curfew", "sanction", "force", "retaliation", "countermeasure")
+            for t in xcomp.subtree if t.dep_ in ("dobj", "pobj", "amod", "compound"))
+        if harmful and comp_lemma not in ("cooperate", "help", "support", "provide", "assist"):
+            etype = "THREATEN"
+        sense = Sense(key=tok.lemma_.lower(), pos="ADJ", type=etype, mode=None, cameo="030" if etype == "AGREE" else "130", target=())
+        cand = Candidate(sense=sense, type=etype, mode=None, cameo=sense.cameo, trigger=doc[tok.i:tok.i + 1],
                          anchor=verb, sentence=sent, sources=sources, targets=targets,
                          rule=f"readiness:{tok.lemma_.lower()}-to")
         self._modality(doc, cand, verb)
@@ -513,11 +597,14 @@ class EventCoder:
         "X called the statements irresponsible" → ACCUSE.  No trigger verb: the
         evaluation in the complement is the act."""
         comp = next((c for c in tok.children if c.dep_ in ("ccomp",)), None)
-        if comp is None:
-            return None
         speakers = self._subjects(doc, tok)
         if not any(a.actor for a in speakers):
             return None
+        if comp is None:
+            return self._praised_object(doc, sent, tok, speakers)
+        obliged = self._obligation(doc, sent, tok, comp, speakers)
+        if obliged is not None:
+            return obliged
         subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None:
             return None
@@ -544,6 +631,54 @@ class EventCoder:
         self._modality(doc, cand, tok)
         self._places_and_times(doc, cand, [tok])
         cand.confidence = 0.45
+        return cand
+
+    def _praised_object(self, doc, sent, tok: Token, speakers: list[Arg]) -> Candidate | None:
+        """"noted the contribution that Pakistan is making", "highlighted China's role" → SUPPORT."""
+        obj = self._dobj(tok)
+        if obj is None or obj.lemma_.lower() not in _PRAISE_NOUNS or tok.lemma_.lower() not in (
+                "note", "highlight", "stress", "emphasize", "emphasise", "underline", "underscore", "acknowledge",
+                "recognize", "recognise", "cite", "mention"):
+            return None
+        owners = [c for c in obj.children if c.dep_ == "poss"]
+        for c in obj.children:
+            if c.dep_ in ("relcl", "acl"):
+                owners += [x for x in c.children if x.dep_ in ("nsubj",)]
+            if c.dep_ == "prep" and c.lower_ in ("of", "by"):
+                owners += self._pobjs(c)
+        targets = [a for a in self._args(doc, owners, "praised") if a.actor and a.actor.kind != "pronoun"]
+        targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
+        if not targets:
+            return None
+        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type="SUPPORT", mode=None, cameo="051", target=())
+        cand = Candidate(sense=sense, type="SUPPORT", mode=None, cameo="051", trigger=doc[tok.i:tok.i + 1],
+                         anchor=tok, sentence=sent, sources=speakers, targets=targets,
+                         rule=f"evaluation:{tok.lemma_.lower()}-{obj.lemma_.lower()}")
+        self._modality(doc, cand, tok)
+        self._places_and_times(doc, cand, [tok])
+        cand.confidence = 0.45
+        return cand
+
+    def _obligation(self, doc, sent, tok: Token, comp: Token, speakers: list[Arg]) -> Candidate | None:
+        """"X said the US must be ready to mediate" → REQUEST from X to the US."""
+        if not any(c.dep_ == "aux" and c.lemma_.lower() in _MUST for c in comp.children) and not (
+                comp.lemma_.lower() == "need" and any(c.dep_ == "xcomp" for c in comp.children)):
+            return None
+        subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return None
+        targets = [a for a in self._args(doc, [subj], "obliged") if a.actor and a.actor.kind != "pronoun"]
+        targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
+        if not targets:
+            return None
+        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type="REQUEST", mode=None, cameo="100", target=(),
+                      opts={"embeds": True})
+        cand = Candidate(sense=sense, type="REQUEST", mode=None, cameo="100", trigger=doc[tok.i:tok.i + 1],
+                         anchor=tok, sentence=sent, sources=speakers, targets=targets,
+                         rule=f"obligation:{tok.lemma_.lower()}-that-must")
+        self._modality(doc, cand, tok)
+        self._places_and_times(doc, cand, [tok])
+        cand.confidence = 0.5
         return cand
 
     # ----------------------------------------------------------- arguments
@@ -604,6 +739,13 @@ class EventCoder:
             return None
         index = doc._.mention_index or {}
         m = index.get(tok.i)
+        if m is not None and m.kind in ("collective", "description") and m.antecedent is None:
+            # "his Iranian counterpart Javad Zarif": the name in apposition is the actor
+            for c in tok.children:
+                if c.dep_ in ("appos", "compound") and c.i >= tok.i:
+                    named = index.get(c.i)
+                    if named is not None and named is not m and named.kind == "person":
+                        return named
         if m is not None:
             return m
         frontier = [tok]
@@ -763,6 +905,14 @@ class EventCoder:
                     cand.hypothetical = True
                 break
             break
+
+    @staticmethod
+    def _habitual(cand: Candidate, anchor: Token) -> None:
+        """"are frequently detained", "routinely beat": a habit, not an act."""
+        for c in anchor.children:
+            if c.dep_ == "advmod" and c.lower_ in _HABITUAL:
+                cand.hypothetical = True
+                cand.reasons.append(f"habitual: '{c.text}'")
 
     def _noun_modality(self, doc: Doc, cand: Candidate, noun: Token) -> None:
         for c in noun.children:

@@ -20,7 +20,7 @@ KNOWN_KEYS = {
     "requires_threat", "requires_source", "requires_military_source", "requires_oprd_negative",
     "requires_location_or_visit", "nominal", "nominal_poss", "plural_only", "light_only",
     "requires_compound_any", "requires_amod_any", "gathering", "requires_held", "requires_named",
-    "requires_gathering", "lemmas",
+    "requires_gathering", "lemmas", "requires_visit_word",
 }
 
 
@@ -99,7 +99,28 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     )
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (YAML would keep the last silently)."""
+
+
+def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise LexiconError(f"line {key_node.start_mark.line + 1}: '{key}' is defined twice")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_StrictLoader)
+
+
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     text = resources.files("communique.coding").joinpath("lexicon.yaml").read_text("utf-8")
-    return parse_lexicon(yaml.safe_load(text))
+    return parse_lexicon(load_yaml(text))

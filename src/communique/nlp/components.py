@@ -84,6 +84,21 @@ class ActorRuler:
         return doc
 
 
+@Language.component("communique_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and bylines stand
+    alone instead of running into the lead ("SCO, UN Secretary-Generals held a
+    meeting\n\nOn 28 September ...").  Runs before the parser, which keeps
+    boundaries it is given."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text_with_ws and not tok.is_space:
+            tok.is_sent_start = True
+        elif prev.is_space and "\n" in prev.text:
+            tok.is_sent_start = True
+    return doc
+
+
 @Language.factory("communique_actor_ruler", default_config={"actors_files": [], "spans_key": "kb"})
 def make_actor_ruler(nlp: Language, name: str, actors_files: List[str], spans_key: str) -> ActorRuler:
     return ActorRuler(nlp, name, load_kb(tuple(actors_files)), spans_key)

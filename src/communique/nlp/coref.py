@@ -101,6 +101,7 @@ def _compatible(desc: Mention, cand: Mention) -> bool:
 class Coreference:
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = doc._.mentions
+        self._link_forward(mentions)
         named: list[Mention] = []
         for m in mentions:
             if m.kind == "person":
@@ -117,7 +118,24 @@ class Coreference:
         return doc
 
     @staticmethod
+    def _link_forward(mentions: list[Mention]) -> None:
+        """A headline names "Jaishankar" before the lead names "S Jaishankar":
+        a one-word name with no fuller form before it takes the first fuller
+        form after it."""
+        persons = [m for m in mentions if m.kind == "person" and m.name]
+        for i, m in enumerate(persons):
+            words = _words(m.name)
+            if len(words) != 1 or any(words <= _words(c.name) for c in persons[:i]):
+                continue
+            later = next((c for c in persons[i + 1:] if words < _words(c.name)), None)
+            if later is not None:
+                m.antecedent = later
+                m.rule += "+cataphora"
+
+    @staticmethod
     def _link_name(m: Mention, earlier: list[Mention]) -> None:
+        if m.antecedent is not None:
+            return
         """A shorter name whose words all occur in an earlier longer name."""
         words = _words(m.name)
         if not words:

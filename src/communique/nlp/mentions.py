@@ -77,6 +77,22 @@ class Mention:
 
 
 @lru_cache(maxsize=1)
+def _trigger_lemmas() -> frozenset[str]:
+    from communique.coding.lexicon import default_lexicon
+
+    lex = default_lexicon()
+    return frozenset(lex.verbs) | {"say", "hold", "tell", "call", "vow", "hail", "eye", "mull", "hit", "slam"}
+
+
+def _headline_verb(word: str) -> bool:
+    """"meets", "holds", "says", "urges": a verb in the third person of a trigger."""
+    if not word.endswith("s") or len(word) < 4:
+        return False
+    lemmas = _trigger_lemmas()
+    return word[:-1] in lemmas or (word.endswith("es") and word[:-2] in lemmas)
+
+
+@lru_cache(maxsize=1)
 def sector_cues() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
     data = yaml.safe_load(resources.files("communique").joinpath("data/sector_cues.yaml").read_text("utf-8"))
     org_words = tuple((w.lower(), s) for w, s in data["org_words"])
@@ -174,6 +190,9 @@ class MentionFinder:
                     e -= 1
                 # "SCO's pavilion": the possessive is not part of the name
                 if e > s and doc[e - 1].tag_ == "POS":
+                    e -= 1
+                # headlines in title case: "Wang Yi Meets with ..." — the verb is not a name
+                while e > s + 1 and _headline_verb(doc[e - 1].lower_):
                     e -= 1
                 if s < e:
                     cands.append((s, e, ent.label_, "", 0))
