@@ -84,6 +84,46 @@ class ExportFormat(str, Enum):
 AllOption = Annotated[bool, typer.Option("--all", help="Include negated, future and hypothetical events.")]
 
 
+def _check_size(value: str) -> str:
+    from communique.readers import parse_size
+
+    try:
+        parse_size(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _check_csv_columns(value: Optional[str]) -> Optional[str]:
+    from communique.readers import CsvColumns
+
+    if value:
+        try:
+            CsvColumns.parse(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+MaxBytesOption = Annotated[str, typer.Option(
+    "--max-bytes", callback=_check_size,
+    help="Largest input per document (a file, JSONL line, CSV row, archive member or download), e.g. 500kB, 20MB.")]
+CsvColumnsOption = Annotated[Optional[str], typer.Option(
+    "--csv-columns", callback=_check_csv_columns,
+    help="CSV columns when not the usual names: text=COL,title=COL,date=COL,url=COL,id=COL,publisher=COL,"
+         "date_format=%d/%m/%Y,delimiter=;")]
+AllLanguagesOption = Annotated[bool, typer.Option(
+    "--all-languages", help="Read documents in any language (by default non-English ones are skipped).")]
+
+
+def _read_options(max_bytes: str, csv_columns: Optional[str], all_languages: bool) -> Any:
+    from communique.readers import CsvColumns, ReadLimits, ReadOptions, parse_size
+
+    return ReadOptions(limits=ReadLimits(max_bytes=parse_size(max_bytes)),
+                       csv=CsvColumns.parse(csv_columns) if csv_columns else CsvColumns(),
+                       languages=None if all_languages else frozenset({"en"}))
+
+
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """A typed error becomes one red line and exit code 2, not a traceback."""
@@ -129,14 +169,20 @@ class _Tally:
         self.documents = 0  # read
         self.extracted = 0
         self.errors = 0
+        self.skipped = 0  # read, but left out on purpose (another language)
         self.events = 0
         self.started = time.monotonic()
 
 
 def _good_documents(items: Iterable["Document | ReadError"], tally: _Tally, console: Console) -> Iterator["Document"]:
     """Documents pass on; read errors are printed (file:line: message) and counted."""
+    from communique.readers import Skipped
+
     for item in items:
-        if isinstance(item, ReadError):
+        if isinstance(item, Skipped):
+            tally.skipped += 1
+            console.print(f"[dim]{escape(str(item))}[/]", soft_wrap=True)
+        elif isinstance(item, ReadError):
             tally.errors += 1
             console.print(f"[yellow]{escape(str(item))}[/]", soft_wrap=True)
         else:
@@ -155,18 +201,37 @@ def _nothing_read(tally: _Tally, paths: Sequence[Path]) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.jsonl, .json, .txt, .md) or folders.", show_default=False)],
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Files (.jsonl, .json, .txt, .md, .html, .xml/.rss/.atom, .csv/.tsv, .gz, .zip) or folders.",
+        show_default=False)] = None,
     db: DbOption = Path(DEFAULT_DB),
     actors: ActorsOption = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per NLP batch.")] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    urls: Annotated[Optional[Path], typer.Option(
+        "--urls", exists=True, dir_okay=False, help="A file of URLs, one per line, to fetch and read.")] = None,
+    fetch_cache: Annotated[Optional[Path], typer.Option(
+        "--fetch-cache", help="Where fetched pages are kept so re-runs do not download them again "
+                              "(default ~/.cache/communique/fetch).", show_default=False)] = None,
+    per_host_delay: Annotated[float, typer.Option(
+        "--per-host-delay", min=0.0, help="Seconds between two requests to one web site.")] = 1.0,
+    max_bytes: MaxBytesOption = "20MB",
+    csv_columns: CsvColumnsOption = None,
+    all_languages: AllLanguagesOption = False,
 ) -> None:
     """Read, extract and store: re-running on the same input changes nothing."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from communique.readers import read_paths
+    from communique.fetch import FetchSettings
+    from communique.readers import read_inputs
     from communique.store import Store
 
+    if not paths and urls is None:
+        err.print("[red]error:[/] give files or folders to read, or --urls FILE", soft_wrap=True)
+        raise typer.Exit(2)
+    paths = paths or []
+    fetch = FetchSettings(per_host_delay=per_host_delay,
+                          **({"cache_dir": fetch_cache} if fetch_cache is not None else {}))
     tally = _Tally()
     with _user_errors():
         store = Store(db)  # first: a locked or too-new database fails before spaCy loads
@@ -178,7 +243,9 @@ def ingest(
         )
         with progress:
             task = progress.add_task("ingest", total=None, events=0, rate=0.0)
-            documents = _good_documents(read_paths(paths), tally, progress.console)
+            documents = _good_documents(
+                read_inputs(paths, urls, _read_options(max_bytes, csv_columns, all_languages), fetch),
+                tally, progress.console)
 
             def tracked(extractions: Iterable["Extraction"]) -> Iterator["Extraction"]:
                 for extraction in extractions:
@@ -195,8 +262,10 @@ def ingest(
                           "to continue (stored documents are skipped)", soft_wrap=True)
                 raise typer.Exit(130) from None
         store.close()
-    _nothing_read(tally, paths)
+    _nothing_read(tally, [*paths, *([urls] if urls else [])])
     errors = f"{tally.errors} input(s) could not be read" if tally.errors else "no read errors"
+    if tally.skipped:
+        errors += f", {tally.skipped} skipped (not in English)"
     out.print(
         f"{stats.documents} documents: {stats.documents_new} new, {stats.documents_unchanged} unchanged, "
         f"{stats.documents_replaced} replaced; {stats.events} events written; {errors} → {escape(str(db))}",
@@ -211,6 +280,9 @@ def extract(
     documents_out: Annotated[Optional[Path], typer.Option("--documents-out", help="Document records (JSONL).")] = None,
     actors: ActorsOption = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 32,
+    max_bytes: MaxBytesOption = "20MB",
+    csv_columns: CsvColumnsOption = None,
+    all_languages: AllLanguagesOption = False,
 ) -> None:
     """Extract events to JSON Lines, without a database (the output contract of docs/EVAL.md)."""
     from communique.model import document_record, event_record
@@ -222,7 +294,8 @@ def extract(
         events_file = output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout)
         docs_file = documents_out.open("w", encoding="utf-8") if documents_out else nullcontext(None)
         with events_file as events_out, docs_file as docs_out:
-            documents = _good_documents(read_paths([input]), tally, err)
+            documents = _good_documents(
+                read_paths([input], _read_options(max_bytes, csv_columns, all_languages)), tally, err)
             for extraction in pipeline.pipe(documents, batch_size=batch_size):
                 for event in extraction.events:
                     events_out.write(json.dumps(event_record(event, extraction.document), ensure_ascii=False) + "\n")

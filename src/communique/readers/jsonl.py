@@ -4,50 +4,63 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Iterator
 
 from communique.errors import ReadError
 from communique.model import Document
+from communique.readers.limits import LimitExceeded, ReadLimits, bounded_lines, guarded, human_size
 
 _OPTIONAL_TEXT_FIELDS = ("title", "url", "publisher")
 
 
-def read_jsonl(path: str | Path) -> Iterator[Document | ReadError]:
+def read_jsonl(path: str | Path, limits: ReadLimits = ReadLimits()) -> Iterator[Document | ReadError]:
     """Yield one Document per good line and one ReadError per bad one; blank lines are skipped.
 
     A file that cannot be opened at all yields a single ReadError with ``line=None``.
-    ``.gz`` files are decompressed on the fly.
+    ``.gz`` files are decompressed on the fly, within ``limits``.
     """
     path = Path(path)
     try:
-        handle = _open(path)
+        handle = _open(path, limits)
     except OSError as exc:
         yield ReadError(str(path), None, f"cannot open: {exc.strerror or exc}")
         return
     with handle:
-        lineno = 0
-        try:
-            for lineno, raw in enumerate(handle, start=1):
-                item = _parse_line(raw, path, lineno)
-                if item is not None:
-                    yield item
-        except (OSError, EOFError) as exc:  # truncated gzip, I/O error mid-file
-            yield ReadError(str(path), lineno + 1, f"cannot read further: {exc}")
+        yield from read_jsonl_stream(handle, str(path), limits.max_bytes)
 
 
-def _open(path: Path) -> IO[bytes]:
+def read_jsonl_stream(handle: IO[bytes], source: str, max_line: int) -> Iterator[Document | ReadError]:
+    """The lines of an open binary stream; ``source`` names it in errors and Documents."""
+    lineno = 0
+    try:
+        for lineno, raw in bounded_lines(handle, max_line):
+            if raw is None:
+                yield ReadError(source, lineno, f"line longer than {human_size(max_line)}; skipped "
+                                                "(raise the limit with --max-bytes)")
+                continue
+            item = _parse_line(raw, source, lineno)
+            if item is not None:
+                yield item
+    except (OSError, EOFError, zlib.error) as exc:  # truncated gzip, I/O error mid-file
+        yield ReadError(source, lineno + 1, f"cannot read further: {exc}")
+    except LimitExceeded as exc:
+        yield ReadError(source, lineno + 1, str(exc))
+
+
+def _open(path: Path, limits: ReadLimits) -> IO[bytes]:
     if path.is_dir():
         raise IsADirectoryError(21, "is a directory")
     if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rb")
+        return guarded(gzip.open(path, "rb"), limits, path.stat().st_size, str(path))
     return path.open("rb")
 
 
-def _parse_line(raw: bytes, path: Path, lineno: int) -> Document | ReadError | None:
+def _parse_line(raw: bytes, source: str, lineno: int) -> Document | ReadError | None:
     def error(message: str) -> ReadError:
-        return ReadError(str(path), lineno, message)
+        return ReadError(source, lineno, message)
 
     try:
         line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
@@ -59,6 +72,10 @@ def _parse_line(raw: bytes, path: Path, lineno: int) -> Document | ReadError | N
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return error(f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        return error(f"not valid JSON ({exc})")
+    except RecursionError:
+        return error("not valid JSON (nested too deeply)")
     if not isinstance(record, dict):
         return error(f"expected a JSON object, got {type(record).__name__}")
     text = record.get("text")
@@ -73,7 +90,7 @@ def _parse_line(raw: bytes, path: Path, lineno: int) -> Document | ReadError | N
         text=text,
         source_id=None if raw_id is None else str(raw_id),
         published=published,
-        source=f"{path}:{lineno}",
+        source=f"{source}:{lineno}",
         **{name: _optional_text(record.get(name)) for name in _OPTIONAL_TEXT_FIELDS},
     )
 

@@ -6,24 +6,33 @@ from pathlib import Path
 
 from communique.errors import ReadError
 from communique.model import Document
+from communique.readers.limits import LimitExceeded, ReadLimits, read_at_most
 
 
-def read_text(path: str | Path) -> Document | ReadError:
+def read_text(path: str | Path, limits: ReadLimits = ReadLimits()) -> Document | ReadError:
     """The whole file is the text (so offsets refer to the file); its first non-blank line is the title."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = read_at_most(handle, limits.max_bytes, "file")
     except OSError as exc:
         return ReadError(str(path), None, f"cannot open: {exc.strerror or exc}")
+    except LimitExceeded as exc:
+        return ReadError(str(path), None, str(exc))
+    return text_document(data, str(path), markdown=path.suffix.lower() == ".md")
+
+
+def text_document(data: bytes, source: str, markdown: bool = False) -> Document | ReadError:
+    """A Document from the bytes of a UTF-8 text; binary or other encodings are refused, not guessed."""
     if b"\x00" in data:
-        return ReadError(str(path), None, "binary or non-UTF-8 file")
+        return ReadError(source, None, "binary or non-UTF-8 file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return ReadError(str(path), None, "binary or non-UTF-8 file")
+        return ReadError(source, None, "binary or non-UTF-8 file")
     if not text.strip():
-        return ReadError(str(path), None, "empty file")
-    return Document(text=text, title=_title(text, markdown=path.suffix.lower() == ".md"), source=str(path))
+        return ReadError(source, None, "empty file")
+    return Document(text=text, title=_title(text, markdown=markdown), source=source)
 
 
 def _title(text: str, markdown: bool) -> str:
