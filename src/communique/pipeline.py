@@ -127,6 +127,7 @@ class Pipeline:
             elif doc_place is not None and not background:
                 event.location = doc_place
             self._roles_at_date(event, reference)
+            self._place_countries(event)
             self._consult_direction_by_place(event)
             events.append(event)
 
@@ -204,6 +205,15 @@ class Pipeline:
             if role.sector:
                 p.sector = role.sector
             p.rule = f"{p.rule}+kb-role-at-date" if p.rule else "kb-role-at-date"
+
+    def _place_countries(self, event: Event) -> None:
+        """A city or region acting as a government ("Cizre", "Abidjan") acts for its country."""
+        for p in event.source + event.target:
+            if p.country is None and p.kind == "subnational" and p.name:
+                place = self.gazetteer.lookup(p.name)
+                if place is not None and place.country:
+                    p.country = place.country
+                    p.rule = f"{p.rule}+gazetteer-country" if p.rule else "gazetteer-country"
 
     # -- time and place -------------------------------------------------------------
 

@@ -106,8 +106,9 @@ class Rejection:
 
 
 class EventCoder:
-    def __init__(self, lexicon: Lexicon | None = None, explain: bool = False) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, explain: bool = False, kb=None) -> None:
         self.lex = lexicon or default_lexicon()
+        self.kb = kb
         self.explain = explain
         self._phrase_heads: dict[str, list[Sense]] = {}
         for sense in self.lex.phrases:
@@ -147,6 +148,12 @@ class EventCoder:
         are a promise (AGREE) or a threat (THREATEN), stated now.  A scheduled
         meeting ("will visit Beijing next week") stays a plan, not an event,
         unless the actor itself announces it."""
+        if cand.type == "AGREE" and cand.anchor.lemma_.lower() in ("vow", "swear", "pledge", "promise"):
+            comp = next((c for c in cand.anchor.children if c.dep_ == "xcomp"), None)
+            if comp is not None and any(s.type in _CONFLICT_TYPES for s in self.lex.verbs.get(comp.lemma_.lower(), ())):
+                cand.type, cand.mode, cand.cameo = "THREATEN", None, "130"
+                cand.reasons.append(f"a vow to '{comp.text}' is a threat")
+                return
         if not cand.future or cand.negated or cand.type in ("AGREE", "THREATEN", "REQUEST", "REJECT"):
             return
         if any(r.startswith("embedded under") for r in cand.reasons):
@@ -263,6 +270,10 @@ class EventCoder:
         passive = any(c.dep_ in _PASS_SUBJ for c in tok.children) or any(
             c.dep_ == "auxpass" for c in tok.children) or reduced_relative
         dobj = self._dobj(tok)
+        if dobj is None and sense.pos == "PHRASE":
+            last = span[-1]
+            if last.pos_ == "VERB" and last is not tok:
+                dobj = self._dobj(last)
         preps = self._preps(tok)
         obj_tok = dobj
         if passive:
@@ -306,9 +317,8 @@ class EventCoder:
                 return reject(f"needs {sorted(wanted)}")
         if sense.get("requires_complement"):
             comps = set(sense.get("requires_complement"))
-            has = any(c.dep_ in comps for c in tok.children) or ("on" in comps and "on" in preps) \
-                or ("to" in comps and "to" in preps) or ("for" in comps and "for" in preps) \
-                or ("dobj" in comps and dobj is not None)
+            has = any(c.dep_ in comps for c in tok.children) or bool(comps & set(preps)) \
+                or ("on" in comps and "upon" in preps) or ("dobj" in comps and dobj is not None)
             if not has:
                 return reject("needs a complement (agree to/on..., decide to...)")
         if sense.get("forbid_complement_lemmas"):
@@ -418,6 +428,21 @@ class EventCoder:
                 return reject(f"needs one of {sorted(wanted)} before it")
         head = tok.head
         light = None
+        if sense.type == "ACCUSE" and tok.lemma_.lower() == "protest" and tok.dep_ == "pobj" and head.lower_ == "in":
+            # "staged a hunger strike in protest against ...": a protest by the clause's subject
+            sense = self.lex.nouns.get("protest_crowd", sense)
+            verb = head.head
+            sources = self._subjects(doc, verb) if verb.pos_ in ("VERB", "AUX") else []
+            preps = self._preps(tok)
+            targets = self._noun_targets(doc, tok, sense, preps, None)
+            if not any(a.actor for a in sources):
+                return reject("'in protest' without a protester")
+            cand = Candidate(sense=sense, type="PROTEST", mode="demo", cameo=sense.cameo, trigger=doc[head.i:tok.i + 1],
+                             anchor=verb, sentence=sent, sources=sources, targets=targets, rule="nominal:in-protest")
+            self._modality(doc, cand, verb)
+            self._places_and_times(doc, cand, [verb])
+            self._confidence(cand)
+            return cand
         if tok.dep_ in ("dobj", "attr", "oprd") and head.pos_ in ("VERB", "AUX") and \
                 head.lemma_.lower() in self.lex.light_verbs:
             light = head
@@ -578,7 +603,7 @@ class EventCoder:
         etype = "AGREE"
         comp_lemma = xcomp.lemma_.lower()
         harmful = any(s.type in _CONFLICT_TYPES for s in self.lex.verbs.get(comp_lemma, ())) or any(
-            t.lemma_.lower() in ("law", "curfew", "sanction", "force", "retaliation", "countermeasure")
+            t.lemma_.lower() in ("law", "curfew", "sanction", "retaliation", "countermeasure")
             for t in xcomp.subtree if t.dep_ in ("dobj", "pobj", "amod", "compound"))
         if harmful and comp_lemma not in ("cooperate", "help", "support", "provide", "assist"):
             etype = "THREATEN"
@@ -731,6 +756,7 @@ class EventCoder:
                 for o in p.children:
                     if o.dep_ == "pobj":
                         words.update({o.lemma_.lower(), o.lower_})
+                        words.update(c.lemma_.lower() for c in o.children if c.dep_ in ("compound", "amod"))
         return words
 
     def _actor_near(self, doc: Doc, tok: Token | None) -> Mention | None:
@@ -750,6 +776,7 @@ class EventCoder:
             return m
         frontier = [tok]
         seen = {tok.i}
+        owner = None
         for _depth in range(3):
             nxt = []
             for t in frontier:
@@ -759,9 +786,22 @@ class EventCoder:
                     seen.add(c.i)
                     if c.i in index:
                         return index[c.i]
+                    if owner is None and c.dep_ in ("amod", "compound", "poss", "nmod"):
+                        owner = self._state_of(doc, c)
                     nxt.append(c)
             frontier = nxt
-        return None
+        return owner
+
+    def _state_of(self, doc: Doc, tok: Token) -> Mention | None:
+        """An "Australian ultimatum", a "Senegalese peace plan": the state whose act it is."""
+        label_at = doc._.kb_label_at or {}
+        sp = label_at.get(tok.i)
+        if sp is None or sp.label_ not in ("DEMONYM", "STATE", "CAPITAL") or not sp.kb_id_.startswith("country:"):
+            return None
+        iso3 = sp.kb_id_.split(":", 1)[1]
+        entry = self.kb.country(iso3) if self.kb is not None else None
+        return Mention(sp.start, sp.end, "state", name=entry.name if entry else iso3, country=iso3, sector="GOV",
+                       kb_id=sp.kb_id_, rule="modifier:state")
 
     def _args(self, doc: Doc, toks: Iterable[Token], how: str) -> list[Arg]:
         out: list[Arg] = []
@@ -823,7 +863,13 @@ class EventCoder:
                 args = [a for a in self._args(doc, self._pobjs(preps[slot]), slot) if a.actor]
                 if args:
                     return args
-            elif slot == "with" and dobj is not None:
+            elif slot == "ccomp_subject" or (slot == sense.target[-1] and sense.get("embeds")):
+                comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+                subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None) if comp is not None else None
+                args = [a for a in self._args(doc, [subj], "complement-subject") if a.actor] if subj is not None else []
+                if args:
+                    return args
+            if slot == "with" and dobj is not None:
                 # "held talks with X": with X hangs on the noun
                 p = self._preps(dobj).get("with")
                 if p is not None:
@@ -1063,4 +1109,6 @@ class EventCoder:
 
 @Language.factory("communique_events", default_config={"actors_files": [], "explain": False})
 def make_event_coder(nlp: Language, name: str, actors_files: List[str], explain: bool) -> EventCoder:
-    return EventCoder(explain=explain)
+    from communique.nlp.components import load_kb
+
+    return EventCoder(explain=explain, kb=load_kb(tuple(actors_files)))

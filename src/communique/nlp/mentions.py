@@ -33,6 +33,10 @@ _FIRST_PERSON = {"we", "us", "our", "ours"}
 _NOT_NAMES = {"States", "Nations", "Members", "Parties", "Forces", "Affairs", "Republic", "Union", "Kingdom",
               "Council", "Committee", "Assembly", "Ministry", "Government", "Parliament", "Secretariat",
               "Member", "Minister", "President", "Summit", "Forum", "Office", "Agency", "Court"}
+# Lower-case words that stay inside a title phrase ("Nigerian junior foreign minister").
+_TITLE_MODIFIERS = {"junior", "senior", "deputy", "vice", "former", "acting", "top", "chief", "first",
+                    "interim", "outgoing", "incoming", "new", "newly", "appointed", "elected", "then",
+                    "state", "foreign", "defence", "defense", "interior", "finance", "trade", "prime"}
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
 _GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
 
@@ -156,6 +160,9 @@ class MentionFinder:
         for m in self._collectives(doc, label_at, taken):
             mentions.append(m)
             taken.update(range(m.start, m.end))
+        for m in self._peoples(doc, label_at, taken):
+            mentions.append(m)
+            taken.update(range(m.start, m.end))
         for tok in doc:
             if tok.i in taken:
                 continue
@@ -167,6 +174,7 @@ class MentionFinder:
                                         plural=low in _PLURAL_PRONOUNS or low in _FIRST_PERSON))
                 taken.add(tok.i)
         mentions.sort(key=lambda m: m.start)
+        doc._.kb_label_at = label_at
         doc._.mentions = mentions
         index: dict[int, Mention] = {}
         for m in mentions:
@@ -274,6 +282,9 @@ class MentionFinder:
                 i = sp.start - 1
                 continue
             text = tok.text
+            if tok.lower_ in _TITLE_MODIFIERS:
+                i -= 1
+                continue
             if text[:1].isupper() or tok.lower_ in _CONNECTORS or tok.is_digit or tok.tag_ == "POS" or tok.like_num:
                 if tok.lower_ in ("the",) or text in ("The",):
                     i -= 1
@@ -355,6 +366,15 @@ class MentionFinder:
                 org_sp = sp
             elif sp.label_ in {"STATE", "CAPITAL", "DEMONYM", "SUBNATIONAL"} and country is None:
                 country = self.kb.country_code_for(sp.kb_id_)
+        if org_sp is None and country is None:
+            # a title variant that names its organisation ("UN Secretary-General")
+            for tok in chosen:
+                for match in self.kb.match(tok.text) if tok.text[:1].isupper() else ():
+                    entry = match.entry
+                    if getattr(entry, "kind", "") == "organisation" and org_sp is None:
+                        org_sp = SpacySpan(doc, tok.i, tok.i + 1, label="IGO", kb_id=entry.kb_id)
+                    elif getattr(entry, "kind", "") == "state" and country is None:
+                        country = entry.iso3
         complement = doc[chosen.end:role_end].text
         org_words_sector = sector_from_words(doc[start:role_end].text)
         if org_sp is not None:
@@ -452,6 +472,17 @@ class MentionFinder:
             m.plural = head.tag_ in ("NNS", "NNPS")
             yield m
 
+    def _peoples(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
+        """"168 Liberians", "Palestinians blamed Israel": a plural demonym standing alone is a people."""
+        for sp in doc.spans.get("kb", []):
+            if sp.label_ != "DEMONYM" or any(i in taken for i in range(sp.start, sp.end)):
+                continue
+            head = doc[sp.end - 1]
+            if head.tag_ not in ("NNS", "NNPS") or head.dep_ in ("amod", "compound", "nmod"):
+                continue
+            yield Mention(sp.start, sp.end, "collective", country=self.kb.country_code_for(sp.kb_id_),
+                          sector="CVL", role=sp.text, plural=True, rule="collective:people")
+
     def _collectives(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
         """"Kenyan police", "Hungarian officials", "the Chinese side", "the municipal government"."""
         collective = sector_cues()[1]
@@ -474,7 +505,9 @@ class MentionFinder:
             det = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts)
             # Without a nationality, only groups that are actors by what they are
             # ("protesters", "rebels", "journalists") count; "officials" alone does not.
+            of_group = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
             if country is None and not subnational and not (det and lemma in _GOV_NOUNS | {"side"}) \
+                    and not (of_group and tok.tag_ in ("NNS", "NNPS")) \
                     and (sector in ("GOV", "MIL", "COP") or tok.tag_ not in ("NNS", "NNPS")):
                 continue
             left = min([c.i for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "det")] + [tok.i])
