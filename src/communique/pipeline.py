@@ -126,6 +126,7 @@ class Pipeline:
                                       "carried from an earlier event")
             elif doc_place is not None and not background:
                 event.location = doc_place
+            self._office_holders(event, reference, registry)
             self._roles_at_date(event, reference)
             self._place_countries(event)
             self._consult_direction_by_place(event)
@@ -206,6 +207,49 @@ class Pipeline:
                 p.sector = role.sector
             p.rule = f"{p.rule}+kb-role-at-date" if p.rule else "kb-role-at-date"
 
+    def _office_index(self) -> dict[str, list]:
+        """Title id → [(person, role)] for every dated role in the knowledge base."""
+        index = getattr(self, "_offices", None)
+        if index is None:
+            index = {}
+            for person in self.kb.persons():
+                for role in person.roles:
+                    title = self.kb.title(role.role)
+                    if title is not None:
+                        index.setdefault(title.id, []).append((person, role))
+            self._offices = index
+        return index
+
+    def _office_holders(self, event: Event, reference: TimeValue | None, registry: ActorRegistry) -> None:
+        """"the SCO Secretary-General" in August 2019 is Vladimir Norov: an unnamed
+        holder of a single-seat office is identified from the knowledge base's dated
+        roles (the title, its organisation or country, the event's date)."""
+        when = event.date.value if event.date else (reference.value if reference else None)
+        if when is None:
+            return
+        for side in (event.source, event.target):
+            for i, p in enumerate(side):
+                if p.name is not None or p.kind != "collective" or not p.role:
+                    continue
+                title = self.kb.title(p.role)
+                if title is None or (title.rank or 99) > 3:
+                    continue
+                holders = []
+                for person, role in self._office_index().get(title.id, ()):
+                    if self.kb.role_at(person, when) is not role:
+                        continue
+                    same_org = p.org and role.org and (fold(p.org) in fold(role.org) or fold(role.org) in fold(p.org))
+                    same_country = p.country and p.country != "IGO" and role.country == p.country
+                    if same_org or same_country:
+                        holders.append((person, role))
+                if len(holders) != 1:
+                    continue
+                person, role = holders[0]
+                known = registry.actors.get(person.kb_id)
+                side[i] = Participant(actor_id=person.kb_id, name=known.name if known else person.name,
+                                      kind="person", country=role.country, sector=role.sector, role=p.role,
+                                      org=role.org, span=p.span, rule=f"{p.rule}+office-holder-at-date")
+
     def _place_countries(self, event: Event) -> None:
         """A city or region acting as a government ("Cizre", "Abidjan") acts for its country."""
         for p in event.source + event.target:
@@ -269,6 +313,12 @@ class Pipeline:
         """A meeting at one party's seat is a visit by the other party."""
         if event.type != "CONSULT" or event.mode is not None or not event.location:
             return
+        if len(event.source) > 1 and not event.target:
+            # "A and B held talks in A's capital": B visited A
+            hosts_ = [p for p in event.source if p.country not in (None, "IGO") and p.country == event.location.country]
+            if len(hosts_) == 1:
+                event.target = hosts_
+                event.source = [p for p in event.source if p is not hosts_[0]]
         if not event.source or not event.target:
             return
         loc = event.location

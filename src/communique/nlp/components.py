@@ -110,6 +110,6 @@ def make_mention_finder(nlp: Language, name: str, actors_files: List[str]) -> Me
     return MentionFinder(load_kb(tuple(actors_files)))
 
 
-@Language.factory("communique_coref", default_config={})
-def make_coref(nlp: Language, name: str) -> Coreference:
-    return Coreference()
+@Language.factory("communique_coref", default_config={"actors_files": []})
+def make_coref(nlp: Language, name: str, actors_files: List[str]) -> Coreference:
+    return Coreference(load_kb(tuple(actors_files)))

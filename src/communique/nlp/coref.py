@@ -77,10 +77,16 @@ def _coarguments(doc: Doc, pron: Token) -> set[int]:
     return out
 
 
-def _compatible(desc: Mention, cand: Mention) -> bool:
+def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     """Could a definite description refer to this named actor?"""
     if cand.kind not in ("person", "organisation", "state", "subnational", "place"):
         return False
+    if kb is not None and cand.kind == "person" and desc.role and cand.role and not desc.plural:
+        # "the head of state" after "President Jeenbekov": same rank of office, same country
+        a, b = kb.title(desc.role), kb.title(cand.role)
+        if a is not None and b is not None and a.rank is not None and a.rank <= 2 and a.rank == b.rank \
+                and (desc.country is None or desc.country == cand.country):
+            return True
     if desc.rule.startswith("description:subnational"):
         return cand.kind in ("subnational", "place") or (cand.kind == "organisation" and "municipal" in (cand.name or "").lower())
     if cand.kind != "person" and desc.role and desc.sector not in (None, "GOV", "IGO"):
@@ -99,6 +105,9 @@ def _compatible(desc: Mention, cand: Mention) -> bool:
 
 
 class Coreference:
+    def __init__(self, kb=None) -> None:
+        self.kb = kb
+
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = doc._.mentions
         self._link_forward(mentions)
@@ -110,7 +119,7 @@ class Coreference:
             elif m.kind in ("organisation", "state", "subnational", "place"):
                 named.append(m)
             elif m.kind == "description":
-                m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c))
+                m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
                 if m.antecedent is None and m.role and not m.plural:
                     named.append(m)  # "the Prime Minister of Uzbekistan": a person, unnamed
             elif m.kind == "pronoun":
@@ -172,10 +181,40 @@ class Coreference:
                 best, best_score = r, score
         return best
 
+    @staticmethod
+    def _quote_speaker(doc: Doc, tok: Token, named: list[Mention]) -> Mention | None:
+        """'"We released 86 fishermen," Raja Mumtaz said': "we" is the speaker's side —
+        the state or organisation the speaker acts for, else the speaker."""
+        sent = tok.sent
+        text = sent.text
+        rel = tok.idx - sent.start_char
+        if text[:rel].count('"') % 2 == 0:
+            return None  # not inside a quotation
+        index = doc._.mention_index or {}
+        for t in sent:
+            if t.lemma_.lower() in ("say", "add", "tell", "state", "note", "stress") and t.i > tok.i:
+                subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                if subj is None:
+                    continue
+                m = index.get(subj.i)
+                if m is None:
+                    continue
+                r = m.resolved
+                if r.kind == "person" and r.country and r.country != "IGO":
+                    state = next((c for c in named if c.kind == "state" and c.country == r.country), None)
+                    if state is not None:
+                        return state.resolved
+                return r
+        return None
+
     def _link_pronoun(self, doc: Doc, m: Mention, named: list[Mention]) -> None:
         tok = doc[m.start]
         low = tok.lower_
         if low in ("we", "us", "our", "ours"):
+            speaker = self._quote_speaker(doc, tok, named)
+            if speaker is not None:
+                m.antecedent = speaker
+                m.rule = f"{m.rule}->speaker"
             return
         excluded_tokens = _coarguments(doc, tok)
         index = doc._.mention_index or {}

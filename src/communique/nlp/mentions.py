@@ -215,8 +215,10 @@ class MentionFinder:
                 continue
             label = {"STATE": "GPE", "CAPITAL": "GPE", "SUBNATIONAL": "GPE", "IGO": "ORG", "PERSON": "PERSON"}.get(sp.label_, sp.label_)
             cands.append((sp.start, sp.end, label, sp.kb_id_, 1))
-        # Longest span wins; at equal length the KB span (it carries an id).
-        cands.sort(key=lambda c: (-(c[1] - c[0]), -c[4], c[0]))
+        # Known persons first (the NER often runs a title into a name: "UN
+        # Secretary-General Antonio Guterres" as one ORG); then the longest span,
+        # at equal length the KB span (it carries an id).
+        cands.sort(key=lambda c: (not (c[4] and c[2] == "PERSON"), -(c[1] - c[0]), -c[4], c[0]))
         chosen: list[SpacySpan] = []
         used: set[int] = set()
         for s, e, label, kb_id, _ in cands:
@@ -224,9 +226,8 @@ class MentionFinder:
                 continue
             # A person name that is really a title ("Secretary-General") is not a name,
             # nor is a plural proper noun ("Member States").
-            if label == "PERSON" and (all(self._is_title_token(doc, i) for i in range(s, e))
-                                      or doc[e - 1].tag_ == "NNPS"
-                                      or (e - s == 1 and doc[s].text in _NOT_NAMES)):
+            if label == "PERSON" and not kb_id and (all(self._is_title_token(doc, i) for i in range(s, e))
+                                                    or (e - s == 1 and (doc[s].tag_ == "NNPS" or doc[s].text in _NOT_NAMES))):
                 continue
             span = SpacySpan(doc, s, e, label=label, kb_id=kb_id)
             chosen.append(span)
@@ -470,6 +471,13 @@ class MentionFinder:
             self._apply_title(doc, m, s, e, label_at)
             head = doc[sp.end - 1]
             m.plural = head.tag_ in ("NNS", "NNPS")
+            named = self._name_after_title(doc, e, label_at, taken)
+            if named is not None and not m.plural:
+                n0, n1 = named
+                m.kind, m.name, m.name_start, m.name_end, m.end = "person", doc[n0:n1].text, n0, n1, n1
+                kb_person = self.kb.person(m.name)
+                m.kb_id = kb_person.kb_id if kb_person else None
+                m.rule = "title-before-name:unrecognised-name"
             yield m
 
     def _peoples(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
@@ -482,6 +490,23 @@ class MentionFinder:
                 continue
             yield Mention(sp.start, sp.end, "collective", country=self.kb.country_code_for(sp.kb_id_),
                           sector="CVL", role=sp.text, plural=True, rule="collective:people")
+
+    @staticmethod
+    def _name_after_title(doc: Doc, end: int, label_at, taken: set[int]) -> tuple[int, int] | None:
+        """The name the NER missed after a title: "Charge d'Affaires ad Interim of
+        the Republic of Uzbekistan in China Batyr Tursunov" → "Batyr Tursunov"."""
+        j = end
+        if j + 1 < len(doc) and doc[j].lower_ in ("in", "to"):
+            nxt = label_at.get(j + 1)
+            if nxt is not None and nxt.label_ in ("STATE", "CAPITAL", "SUBNATIONAL"):
+                j = nxt.end
+        k = j
+        while k < len(doc) and k - j < 4 and doc[k].pos_ == "PROPN" and k not in taken \
+                and doc[k].text[:1].isupper() and (label_at.get(k) is None or label_at[k].label_ == "PERSON"):
+            k += 1
+        if k - j >= 2 and doc[j].sent.start == doc[end - 1].sent.start:
+            return j, k
+        return None
 
     def _collectives(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
         """"Kenyan police", "Hungarian officials", "the Chinese side", "the municipal government"."""
