@@ -12,10 +12,9 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -24,8 +23,10 @@ from communique.errors import (
     SchemaVersionError, StoreBusyError, StoreError, StoreNotFoundError,
 )
 from communique.model import Extraction
-from communique.store.export import EventFilters, copy_sql, flat_events_sql, format_for
-from communique.store.rows import extraction_rows, fingerprint
+from communique.store.export import EventFilters, copy_sql, flat_sql, format_for
+from communique.store import runlog
+from communique.store.rows import PreparedDocument, prepare
+from communique.store.runlog import RunCounts, RunItem
 from communique.store.schema import META_DDL, PER_DOCUMENT_TABLES, TABLES, migrations, schema_version
 
 DEFAULT_DB = "communique.duckdb"
@@ -53,6 +54,12 @@ def _arrow_type(duckdb_type: str) -> pa.DataType:
     if duckdb_type.endswith("[]"):
         return pa.list_(_arrow_type(duckdb_type[:-2]))
     return _ARROW_TYPES[duckdb_type]
+
+
+def _first_status(prepared: PreparedDocument, stored: dict[str, str]) -> str:
+    if prepared.doc_id not in stored:
+        return runlog.NEW
+    return runlog.UNCHANGED if stored[prepared.doc_id] == prepared.fingerprint else runlog.REPLACED
 
 
 def _is_lock_conflict(exc: duckdb.Error) -> bool:
@@ -192,52 +199,155 @@ class Store:
         stats = UpsertStats()
         items = iter(extractions)
         while batch := list(islice(items, max(1, batch_size))):
-            self._write_batch(batch, stats)
+            self.write([prepare(extraction) for extraction in batch], stats=stats)
         return stats
 
-    def _write_batch(self, batch: list[Extraction], stats: UpsertStats) -> None:
-        pending: dict[str, tuple[Extraction, str]] = {}
-        unchanged = replaced = 0
-        for extraction in batch:
-            doc_id = extraction.document.doc_id
-            fp = fingerprint(extraction)
-            if doc_id in pending:  # the same document twice in one batch: the last one wins
-                if pending[doc_id][1] == fp:
-                    unchanged += 1
+    def write(self, batch: Sequence[PreparedDocument], *, run_id: str | None = None,
+              log: Sequence[RunItem] = (), stats: UpsertStats | None = None) -> UpsertStats:
+        """Write one batch of prepared documents in one transaction; with ``run_id``, log
+        what happened to each (and the extra ``log`` items: failures, unreadable input)
+        in the same transaction."""
+        stats = stats if stats is not None else UpsertStats()
+        pending: dict[str, PreparedDocument] = {}
+        outcomes: list[tuple[PreparedDocument, str | None]] = []  # None: decided against the stored rows
+        for prepared in batch:
+            earlier = pending.get(prepared.doc_id)
+            if earlier is not None:  # the same document twice in one batch: the last one wins
+                outcomes.append((prepared, runlog.UNCHANGED if earlier.fingerprint == prepared.fingerprint
+                                 else runlog.REPLACED))
+                if earlier.fingerprint == prepared.fingerprint:
                     continue
-                replaced += 1
-            pending[doc_id] = (extraction, fp)
+            else:
+                outcomes.append((prepared, None))
+            pending[prepared.doc_id] = prepared
 
-        ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        ingested_at = runlog.utc_now()
+        written = 0
         with self._connect(write=True) as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 stored = dict(con.execute(
                     "SELECT doc_id, extraction_hash FROM documents WHERE list_contains(?, doc_id)",
                     [list(pending)],
-                ).fetchall())
-                to_write = [(doc_id, ext, fp) for doc_id, (ext, fp) in pending.items() if stored.get(doc_id) != fp]
-                unchanged += len(pending) - len(to_write)
-                gone = [doc_id for doc_id, _, _ in to_write if doc_id in stored]
+                ).fetchall()) if pending else {}
+                to_write = [p for p in pending.values() if stored.get(p.doc_id) != p.fingerprint]
+                gone = [p.doc_id for p in to_write if p.doc_id in stored]
                 if gone:
                     for table in PER_DOCUMENT_TABLES:
                         con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [gone])
                 rows: dict[str, list[dict[str, Any]]] = {}
-                for _, ext, fp in to_write:
-                    for table, table_rows in extraction_rows(ext, fp, ingested_at).items():
+                for prepared in to_write:
+                    for table, table_rows in prepared.rows.items():
                         rows.setdefault(table, []).extend(table_rows)
+                for row in rows.get("documents", ()):
+                    row["ingested_at"] = ingested_at
                 actors = rows.pop("actors", [])
                 for table, table_rows in rows.items():
                     self._insert(con, table, table_rows)
                 self._merge_actors(con, actors)
+                if to_write:
+                    con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_stale', '1')")
+                if run_id is not None:
+                    items = [runlog.RunItem(status or _first_status(p, stored), p.doc_id, p.source_id, p.source)
+                             for p, status in outcomes]
+                    runlog.insert_items(con, run_id, [*items, *log], ingested_at)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        stats.documents_new += len(to_write) - len(gone)
-        stats.documents_replaced += len(gone) + replaced
-        stats.documents_unchanged += unchanged
-        stats.events += len(rows.get("events", []))
+        written = len(rows.get("events", []))
+        for prepared, status in outcomes:
+            status = status or _first_status(prepared, stored)
+            if status == runlog.NEW:
+                stats.documents_new += 1
+            elif status == runlog.REPLACED:
+                stats.documents_replaced += 1
+            else:
+                stats.documents_unchanged += 1
+        stats.events += written
+        return stats
+
+    # --- the run log -----------------------------------------------------------------
+
+    def start_run(self, *, run_key: str, command: str, engine: str, workers: int, inputs: Sequence[str],
+                  config: dict[str, Any], resume: bool = True) -> tuple[str, str | None]:
+        """A new run; it resumes the last run with this key if that one never finished.
+        Returns (run_id, id of the run resumed or None)."""
+        with self._transaction() as con:
+            return runlog.start(con, run_key=run_key, command=command, engine=engine, workers=workers,
+                                inputs=inputs, config=config, resume=resume)
+
+    def log(self, run_id: str, items: Sequence[RunItem]) -> None:
+        """Log items that write no document (unreadable input, failures) on their own."""
+        if items:
+            with self._transaction() as con:
+                runlog.insert_items(con, run_id, items, runlog.utc_now())
+
+    def finish_run(self, run_id: str, status: str, counts: RunCounts, message: str | None = None) -> None:
+        with self._transaction() as con:
+            runlog.finish(con, run_id, status, counts, message)
+
+    def handled(self, run_id: str, doc_ids: Sequence[str]) -> set[str]:
+        """Which of these documents the run has already done (or inherited from the run it resumed)."""
+        if not doc_ids:
+            return set()
+        with self._connect(write=False) as con:
+            return runlog.handled(con, run_id, doc_ids)
+
+    def handled_all(self, run_id: str) -> set[str]:
+        """Every document the run has done so far (for engines that cannot look them up as they go)."""
+        with self._connect(write=False) as con:
+            return runlog.handled_all(con, run_id)
+
+    def failed_documents(self) -> list[dict[str, Any]]:
+        """Documents whose latest outcome is a failure: doc_id, source, reason, run_id, the run's inputs."""
+        with self._connect(write=False) as con:
+            return runlog.failed_now(con)
+
+    def runs(self, limit: int | None = 20) -> list[dict[str, Any]]:
+        """The most recent runs first."""
+        return self._fetch("SELECT * EXCLUDE (config) FROM runs ORDER BY started_at DESC, run_id DESC"
+                           + (" LIMIT ?" if limit else ""), [limit] if limit else [])
+
+    def run_items(self, run_id: str, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM run_items WHERE run_id = ?" + (" AND status = ?" if status else "")
+        sql += " ORDER BY logged_at, source" + (" LIMIT ?" if limit else "")
+        return self._fetch(sql, [run_id, *([status] if status else []), *([limit] if limit else [])])
+
+    # --- incidents ---------------------------------------------------------------------
+
+    def incidents_stale(self) -> bool:
+        """True when documents changed since the incidents were last built."""
+        with self._connect(write=False) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'incidents_stale'").fetchone()
+            return row is not None and row[0] == "1"
+
+    def rebuild_incidents(self, rules: Any = None, force: bool = False) -> int | None:
+        """Merge the events of all documents into incidents (communique.dedup); one transaction.
+        Skipped (returns None) when nothing changed since the last build with the same rules."""
+        from communique import dedup
+
+        rules = rules or dedup.load_rules()
+        with self._transaction() as con:
+            state = dict(con.execute(
+                "SELECT key, value FROM meta WHERE key IN ('incidents_stale', 'incident_rules')").fetchall())
+            if not force and state.get("incidents_stale") == "0" and state.get("incident_rules") == rules.digest:
+                return None
+            count = dedup.rebuild(con, rules)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_stale', '0')")
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('incident_rules', ?)", [rules.digest])
+            return count
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._connect(write=True) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def _insert(self, con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -282,17 +392,20 @@ class Store:
     def query_events(
         self, *, type: str | list[str] | None = None, actor: str | None = None, country: str | None = None,
         date_from: Any = None, date_to: Any = None, include_unasserted: bool = False,
-        limit: int | None = None, doc_id: str | None = None,
+        limit: int | None = None, doc_id: str | None = None, unit: str = "event",
     ) -> list[dict[str, Any]]:
-        """Flat event rows (see docs/cli.md for the columns), ordered by date then document."""
+        """Flat rows (see docs/cli.md for the columns), ordered by date then document: one per
+        event, or with ``unit`` one per ``incident`` (events of several documents merged) or
+        per ``mention``."""
         filters = EventFilters(type, actor, country, date_from, date_to, include_unasserted, doc_id, limit)
-        sql, params = flat_events_sql(filters)
+        sql, params = flat_sql(unit, filters)
         return self._fetch(sql, params)
 
-    def export_events(self, path: str | Path, fmt: str | None = None, **filters: Any) -> int:
-        """Write the flat event table to ``path`` as csv, parquet or jsonl; returns the row count."""
+    def export_events(self, path: str | Path, fmt: str | None = None, unit: str = "event", **filters: Any) -> int:
+        """Write the flat table of a unit (event, incident, mention) to ``path`` as csv, parquet or
+        jsonl; returns the row count."""
         fmt = format_for(str(path), fmt)
-        sql, params = flat_events_sql(EventFilters(**filters), for_csv=fmt == "csv")
+        sql, params = flat_sql(unit, EventFilters(**filters), for_csv=fmt == "csv")
         with self._connect(write=False) as con:
             row = con.execute(f"COPY ({sql}) TO ? {copy_sql(fmt)}", [*params, str(path)]).fetchone()
         return int(row[0]) if row else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +27,28 @@ def fingerprint(extraction: Extraction) -> str:
         plain["document"].pop(naming, None)
     payload = json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class PreparedDocument:
+    """One document's rows, ready to write.  Engines build these where the NLP ran
+    (a worker process, a Ray actor) so the writer only inserts; plain data, picklable."""
+
+    doc_id: str
+    fingerprint: str
+    rows: Rows  # the documents row's ingested_at is set when written
+    source_id: str | None = None
+    source: str | None = None
+
+    @property
+    def events(self) -> int:
+        return len(self.rows.get("events", ()))
+
+
+def prepare(extraction: Extraction) -> PreparedDocument:
+    doc = extraction.document
+    fp = fingerprint(extraction)
+    return PreparedDocument(doc.doc_id, fp, extraction_rows(extraction, fp, None), doc.source_id, doc.source)
 
 
 def extractor_version(extraction: Extraction) -> str:
@@ -84,7 +107,7 @@ def _end(span: Span | None) -> int | None:
     return span.end if span else None
 
 
-def extraction_rows(extraction: Extraction, extraction_hash: str, ingested_at: datetime) -> Rows:
+def extraction_rows(extraction: Extraction, extraction_hash: str, ingested_at: datetime | None) -> Rows:
     """The rows one extraction adds to every per-document table, and its actors."""
     doc = extraction.document
     doc_id = doc.doc_id
