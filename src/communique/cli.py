@@ -40,10 +40,11 @@ err = Console(stderr=True, highlight=False)
 
 
 def load_pipeline(actors_files: Sequence[Path] = ()) -> Any:
-    """The NLP pipeline; imported here because loading spaCy takes seconds.  Tests replace this."""
-    from communique.pipeline import Pipeline
+    """The NLP pipeline; imported here because loading spaCy takes seconds.  Tests replace this
+    (or name a factory in $COMMUNIQUE_PIPELINE_FACTORY, which worker processes see too)."""
+    from communique.engines.work import PipelineSpec
 
-    return Pipeline(actors_files=tuple(actors_files))
+    return PipelineSpec.create(actors_files).build()
 
 
 # --- shared options ------------------------------------------------------------------
@@ -82,6 +83,17 @@ class ExportFormat(str, Enum):
 
 
 AllOption = Annotated[bool, typer.Option("--all", help="Include negated, future and hypothetical events.")]
+
+
+class Unit(str, Enum):
+    event = "event"
+    incident = "incident"
+    mention = "mention"
+
+
+UnitOption = Annotated[Unit, typer.Option(
+    "--unit", help="One row per event (one act in one document), incident (one act however many documents "
+                   "report it) or mention.")]
 
 
 def _check_size(value: str) -> str:
@@ -199,6 +211,11 @@ def _nothing_read(tally: _Tally, paths: Sequence[Path]) -> None:
 
 # --- commands ----------------------------------------------------------------------------
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(
@@ -218,16 +235,32 @@ def ingest(
     max_bytes: MaxBytesOption = "20MB",
     csv_columns: CsvColumnsOption = None,
     all_languages: AllLanguagesOption = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1,
+                                         help="Processes running the NLP (local), or Ray actors (ray).")] = 1,
+    engine: Annotated[Engine, typer.Option("--engine", help="local: this machine; ray: a Ray cluster.")] = Engine.local,
+    address: Annotated[Optional[str], typer.Option(
+        "--address", help="Ray cluster address (ray://host:10001, or auto); default: a local Ray instance.")] = None,
+    shards: Annotated[Optional[str], typer.Option(
+        "--shards", help="Where the Ray engine writes its Parquet shards (folder or URI); kept when given.")] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Extract again only the documents whose last attempt failed.")] = False,
 ) -> None:
-    """Read, extract and store: re-running on the same input changes nothing."""
+    """Read, extract and store: re-running on the same input changes nothing; a killed run resumes."""
+    from functools import partial
+
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from communique.engines import run
     from communique.fetch import FetchSettings
-    from communique.readers import read_inputs
+    from communique.readers import Skipped, read_inputs, read_paths
     from communique.store import Store
 
-    if not paths and urls is None:
-        err.print("[red]error:[/] give files or folders to read, or --urls FILE", soft_wrap=True)
+    if not paths and urls is None and not retry_failed:
+        err.print("[red]error:[/] give files or folders to read, or --urls FILE (or --retry-failed)", soft_wrap=True)
+        raise typer.Exit(2)
+    if engine is Engine.ray and urls is not None:
+        err.print("[red]error:[/] --urls works with the local engine; fetch the pages first, or ingest them "
+                  "without --engine ray", soft_wrap=True)
         raise typer.Exit(2)
     paths = paths or []
     fetch = FetchSettings(per_host_delay=per_host_delay,
@@ -235,7 +268,12 @@ def ingest(
     tally = _Tally()
     with _user_errors():
         store = Store(db)  # first: a locked or too-new database fails before spaCy loads
-        pipeline = load_pipeline(actors or ())
+        # one process: the pipeline is built here; otherwise each worker builds its own
+        in_process = engine is Engine.local and workers == 1
+        pipeline = load_pipeline(actors or ()) if in_process else None
+        options = _read_options(max_bytes, csv_columns, all_languages)
+        reader = (partial(read_paths, options=options) if engine is Engine.ray
+                  else partial(read_inputs, urls_file=urls, options=options, fetch=fetch))
         progress = Progress(
             SpinnerColumn(), TextColumn("{task.completed} documents"), TextColumn("{task.fields[events]} events"),
             TextColumn("{task.fields[rate]:.1f} docs/s"), TimeElapsedColumn(),
@@ -243,32 +281,46 @@ def ingest(
         )
         with progress:
             task = progress.add_task("ingest", total=None, events=0, rate=0.0)
-            documents = _good_documents(
-                read_inputs(paths, urls, _read_options(max_bytes, csv_columns, all_languages), fetch),
-                tally, progress.console)
 
-            def tracked(extractions: Iterable["Extraction"]) -> Iterator["Extraction"]:
-                for extraction in extractions:
-                    tally.extracted += 1
-                    tally.events += len(extraction.events)
-                    elapsed = max(time.monotonic() - tally.started, 1e-9)
-                    progress.update(task, advance=1, events=tally.events, rate=tally.extracted / elapsed)
-                    yield extraction
+            def read_error(item: ReadError) -> None:
+                if isinstance(item, Skipped):
+                    tally.skipped += 1
+                    progress.console.print(f"[dim]{escape(str(item))}[/]", soft_wrap=True)
+                else:
+                    tally.errors += 1
+                    progress.console.print(f"[yellow]{escape(str(item))}[/]", soft_wrap=True)
+
+            def advanced(counts: Any) -> None:
+                elapsed = max(time.monotonic() - tally.started, 1e-9)
+                progress.update(task, completed=counts.documents_read, events=counts.events,
+                                rate=counts.documents_read / elapsed)
 
             try:
-                stats = store.upsert(tracked(pipeline.pipe(documents, batch_size=batch_size)))
+                report = run(paths, store, engine=engine.value, workers=workers, batch_size=batch_size,
+                             actors_files=actors or (), pipeline=pipeline, address=address, shards=shards,
+                             retry_failed=retry_failed, reader=reader, on_progress=advanced,
+                             on_read_error=read_error)
             except KeyboardInterrupt:
                 err.print("interrupted: the batches already written are kept; run the same command again "
                           "to continue (stored documents are skipped)", soft_wrap=True)
                 raise typer.Exit(130) from None
         store.close()
+    if retry_failed and report.documents == 0:
+        out.print("No failed documents to retry.")
+        return
+    tally.documents = report.documents
     _nothing_read(tally, [*paths, *([urls] if urls else [])])
     errors = f"{tally.errors} input(s) could not be read" if tally.errors else "no read errors"
     if tally.skipped:
         errors += f", {tally.skipped} skipped (not in English)"
+    if report.done_before:
+        errors += f"; {report.done_before} done before (run {report.resumed} resumed)"
+    if report.failed:
+        errors += f"; {report.failed} failed (see `communique runs --failed`, retry with --retry-failed)"
     out.print(
-        f"{stats.documents} documents: {stats.documents_new} new, {stats.documents_unchanged} unchanged, "
-        f"{stats.documents_replaced} replaced; {stats.events} events written; {errors} → {escape(str(db))}",
+        f"{report.new + report.unchanged + report.replaced} documents: {report.new} new, "
+        f"{report.unchanged} unchanged, {report.replaced} replaced; {report.counts.events_written} events written; "
+        f"{errors} → {escape(str(db))}",
         soft_wrap=True,
     )
 
@@ -335,45 +387,51 @@ def events(
     all_: AllOption = False,
     fmt: Annotated[ListingFormat, typer.Option("--format", help="How to print the events.")] = ListingFormat.table,
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many events (0: all).")] = 50,
+    unit: UnitOption = Unit.event,
 ) -> None:
-    """List stored events, asserted ones only unless --all."""
-    from communique.store import Store
+    """List stored events, asserted ones only unless --all: one row per event, incident or mention."""
+    from communique.store import UNIT_COLUMNS, Store
 
     with _user_errors():
         rows = Store(db, read_only=True).query_events(
-            **_filters(type_, actor, country, date_from, date_to, all_), limit=limit or None
+            **_filters(type_, actor, country, date_from, date_to, all_), limit=limit or None, unit=unit.value
         )
     if fmt is ListingFormat.jsonl:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         return
     if fmt is ListingFormat.csv:
-        from communique.store import EXPORT_COLUMNS
-
+        columns = UNIT_COLUMNS[unit.value]
         writer = csv.writer(sys.stdout)
-        writer.writerow(EXPORT_COLUMNS)
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow([_csv_value(row[c]) for c in EXPORT_COLUMNS])
+            writer.writerow([_csv_value(row[c]) for c in columns])
         return
+    plural = f"{unit.value}s"
     if not rows:
-        out.print("No events match. (Negated, future and hypothetical events are shown with --all.)")
+        out.print(f"No {plural} match. (Negated, future and hypothetical ones are shown with --all.)")
         return
+    extra = {"incident": "docs/publishers/mentions", "mention": "mention", "event": None}[unit.value]
     table = Table(show_lines=False, header_style="bold")
-    for column in ("date", "type", "mode", "source", "target", "location", "evidence"):
+    for column in ("date", "type", "mode", "source", "target", "location", *([extra] if extra else []), "evidence"):
         table.add_column(column, overflow="fold")
     for row in rows:
         flags = [f for f in ("negated", "future", "hypothetical") if row[f]]
         kind = row["type"] + (f" [dim]({', '.join(flags)})[/]" if flags else "")
-        table.add_row(
+        cells = [
             row["date"] or "", kind, escape(row["mode"] or ""),
             escape(_people(row["source_names"], row["source_countries"])),
             escape(_people(row["target_names"], row["target_countries"])),
             escape(", ".join(p for p in (row["location_name"], row["location_country"]) if p)),
-            escape(_clip(row["evidence"])),
-        )
+        ]
+        if unit is Unit.incident:
+            cells.append(f"{row['num_documents']}/{row['num_publishers']}/{row['num_mentions']}")
+        elif unit is Unit.mention:
+            cells.append(escape(_clip(row["mention_text"], 40)))
+        table.add_row(*cells, escape(_clip(row["evidence"])))
     out.print(table)
     if limit and len(rows) == limit:
-        out.print(f"[dim]First {limit} events; --limit 0 shows all.[/]")
+        out.print(f"[dim]First {limit} {plural}; --limit 0 shows all.[/]")
 
 
 @app.command()
@@ -388,15 +446,63 @@ def export(
     date_from: FromOption = None,
     date_to: ToOption = None,
     all_: AllOption = False,
+    unit: UnitOption = Unit.event,
 ) -> None:
-    """Export events, one row per event (columns: docs/cli.md)."""
+    """Export events, one row per event, incident or mention (columns: docs/cli.md)."""
     from communique.store import Store
 
     with _user_errors():
         count = Store(db, read_only=True).export_events(
-            output, fmt.value if fmt else None, **_filters(type_, actor, country, date_from, date_to, all_)
+            output, fmt.value if fmt else None, unit=unit.value,
+            **_filters(type_, actor, country, date_from, date_to, all_)
         )
-    out.print(f"{count} events → {escape(str(output))}", soft_wrap=True)
+    out.print(f"{count} {unit.value}s → {escape(str(output))}", soft_wrap=True)
+
+
+@app.command()
+def runs(
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many runs, latest first (0: all).")] = 10,
+    failed: Annotated[bool, typer.Option("--failed", help="List the documents whose last attempt failed, "
+                                                          "with the reason.")] = False,
+) -> None:
+    """The run log: what each ingest did (new, unchanged, skipped, failed...), and the failures."""
+    from communique.store import Store
+
+    with _user_errors():
+        store = Store(db, read_only=True)
+        rows = store.failed_documents() if failed else store.runs(limit=limit or None)
+    if failed:
+        if not rows:
+            out.print("No failed documents.")
+            return
+        table = Table(header_style="bold")
+        for column in ("source", "doc_id", "run", "reason"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(escape(row["source"] or ""), row["doc_id"], row["run_id"], escape(row["reason"] or ""))
+        out.print(table)
+        out.print("[dim]Extract them again with: communique ingest --retry-failed[/]")
+        return
+    if not rows:
+        out.print("No runs yet: run [bold]communique ingest PATH[/] first.")
+        return
+    table = Table(header_style="bold")
+    columns = ("run", "status", "started (UTC)", "engine", "read", "new", "unchanged", "replaced", "skipped",
+               "failed", "unreadable", "events")
+    for column in columns:
+        table.add_column(column, justify="left" if column in columns[:4] else "right")
+    for row in rows:
+        status = row["status"] + (f" [dim](resumed {row['resumes']})[/]" if row["resumes"] else "")
+        table.add_row(
+            row["run_id"], status, f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
+            f"{row['engine']} ×{row['workers']}",
+            *(str(row[c] if row[c] is not None else "") for c in (
+                "documents_read", "documents_new", "documents_unchanged", "documents_replaced", "documents_skipped",
+                "documents_failed", "inputs_unreadable", "events")),
+        )
+    out.print(table)
+    out.print("[dim]A run still 'running' that is not was killed: the same ingest command resumes it.[/]")
 
 
 def _highlighted(sentence: str, trigger: list[int]) -> Text:
@@ -575,6 +681,34 @@ def doctor() -> None:
         out.print(f"[red]{failed} check(s) failed.[/]")
         raise typer.Exit(1)
     out.print("[green]All checks passed.[/]")
+
+
+# --- serve: the web explorer and the JSON API ------------------------------------------
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps the explorer on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse the database in a web browser and query it over a JSON API (read-only)."""
+    import uvicorn
+
+    from communique.api import create_app
+
+    with _user_errors():
+        # On loopback, answer only to local host names: a guard against DNS rebinding.
+        local_names = [host, "localhost", "127.0.0.1", "[::1]"] if host in LOOPBACK_HOSTS else None
+        application = create_app(db, allowed_hosts=local_names)
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"communique explorer: [bold]http://{shown}:{port}/[/]  (API docs: http://{shown}:{port}/docs)")
+    out.print(f"reading {db}, read-only; an ingest may write to it meanwhile. Ctrl-C stops the server.")
+    if host not in LOOPBACK_HOSTS:
+        err.print("[yellow]warning:[/] listening beyond this machine: whoever can reach it can read the database")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":  # pragma: no cover
