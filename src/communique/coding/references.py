@@ -120,7 +120,9 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
             continue
         # drop relative/participial clauses from the name
         span = doc[left:end]
-        name = span.text.strip()
+        raw = span.text
+        name = raw.strip()
+        name_start = span.start_char + (len(raw) - len(raw.lstrip()))
         if name.endswith("'s") or name.endswith("’s"):
             continue
         start_date = end_date = None
@@ -166,9 +168,9 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
                     same.location.rule != "stated with the gathering" and location.rule == "stated with the gathering")):
                 same.location = location
             if len(name) > len(same.name) and not re.match(r"\d", same.name):
-                same.name, same.span = name, Span(span.start_char, span.start_char + len(name))
+                same.name, same.span = name, Span(name_start, name_start + len(name))
             continue
-        out.append(Gathering(name=name, span=Span(span.start_char, span.start_char + len(name)),
+        out.append(Gathering(name=name, span=Span(name_start, name_start + len(name)),
                              start=start_date, end=end_date, location=location))
     return out
 
