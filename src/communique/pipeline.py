@@ -43,6 +43,18 @@ CHUNK_CHARS = 100_000  # spaCy needs about 1 GB per 100,000 characters parsed at
 MAX_CHARS = 1_000_000  # longer documents are coded up to here, with a warning
 
 
+def _not_after_reference(tv: TimeValue, reference: date) -> TimeValue:
+    """A month or day named without a year ("in September") in a report of
+    something that happened, falling after the publication date, is last year's."""
+    if "reference-year" not in tv.rule and "in-reference-year" not in tv.rule:
+        return tv
+    if tv.value[:len(reference.isoformat()[:len(tv.value)])] <= reference.isoformat()[:len(tv.value)]:
+        return tv
+    year = int(tv.value[:4]) - 1
+    end = f"{int(tv.end[:4]) - 1}{tv.end[4:]}" if tv.end else None
+    return TimeValue(f"{year}{tv.value[4:]}", tv.precision, tv.span, end, tv.rule + "+previous-year")
+
+
 @lru_cache(maxsize=1)
 def _seats() -> dict[str, str]:
     return yaml.safe_load(resources.files("communique").joinpath("data/seats.yaml").read_text("utf-8"))
@@ -178,6 +190,8 @@ class Pipeline:
         events: list[Event] = []
         names: dict[int, str] = {}  # event → the gathering it is, for merging restatements
         cands_by_event: dict[int, Candidate] = {}
+        candidates = list(doc._.events or ())
+        trigger_tokens = {t.i for c in candidates for t in c.trigger} | {c.anchor.i for c in candidates}
         for cand in doc._.events or ():
             event = self._event(document, doc, cand, registry)
             if event is None:
@@ -187,7 +201,11 @@ class Pipeline:
             if cand.gathering is not None:
                 names[id(event)] = cand.gathering.text
             # date: attached to the clause, else carried from the last dated event
-            tv = self._attached_time(doc, cand, times, time_starts)
+            tv = self._attached_time(doc, cand, times, time_starts, trigger_tokens)
+            if tv is None:
+                tv = self._only_date_of_sentence(cand, times, candidates)
+            if tv is not None and ref_date is not None and event.asserted:
+                tv = _not_after_reference(tv, ref_date)
             if tv is not None:
                 event.date = tv
                 if tv.precision == "day" and event.asserted and not cand.rule.startswith("gathering"):
@@ -374,29 +392,54 @@ class Pipeline:
     # -- time and place -------------------------------------------------------------
 
     @staticmethod
-    def _attached_time(doc: Doc, cand: Candidate, times, time_starts) -> TimeValue | None:
+    def _attached_time(doc: Doc, cand: Candidate, times, time_starts, others: set[int]) -> TimeValue | None:
+        """The time expression of the trigger's clause.  An expression belongs to
+        the nearest event word above it in the parse: in "thanked him for the
+        reception on his India visit in September", September dates the visit,
+        not the thanks."""
         s0, s1 = cand.sentence.start_char, cand.sentence.end_char
         lo = bisect_right(time_starts, s0 - 1)
         in_sentence = [t for t in times[lo:] if t.span.start < s1]
         if not in_sentence:
             return None
-        # expressions inside the subtree of the trigger's clause
-        anchor = cand.anchor
-        sub_lo, sub_hi = anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
         for tok in cand.time_tokens:
             for t in in_sentence:
                 if tok.idx <= t.span.start < tok.right_edge.idx + len(tok.right_edge):
                     return t.to_time_value()
-        attached = [t for t in in_sentence if sub_lo <= t.span.start < sub_hi]
         if cand.gathering is not None:
-            g = cand.gathering
-            lo_c = g.start_char
-            near = [t for t in in_sentence if t.span.start >= lo_c]
+            near = [t for t in in_sentence if t.span.start >= cand.gathering.start_char]
             if near:
                 return min(near, key=lambda t: t.span.start).to_time_value()
-        if attached:
+        anchor = cand.anchor
+        mine = {anchor.i} | {t.i for t in cand.trigger}
+        if anchor.dep_ == "conj":
+            mine.add(anchor.head.i)  # "on Tuesday made a stopover ... and held talks"
+        owned = []
+        for t in in_sentence:
+            tok = doc.char_span(t.span.start, t.span.end, alignment_mode="expand")
+            if tok is None or len(tok) == 0:
+                continue
+            node = tok.root
+            for _ in range(12):
+                if node.i in mine:
+                    owned.append(t)
+                    break
+                if node.i in others or node.head is node:
+                    break
+                node = node.head
+        if owned:
             trig = cand.trigger.start_char
-            return min(attached, key=lambda t: abs(t.span.start - trig)).to_time_value()
+            return min(owned, key=lambda t: abs(t.span.start - trig)).to_time_value()
+        return None
+
+    @staticmethod
+    def _only_date_of_sentence(cand: Candidate, times, candidates: list[Candidate]) -> TimeValue | None:
+        """One event and one date in a sentence: the date is the event's."""
+        s0, s1 = cand.sentence.start_char, cand.sentence.end_char
+        here = [t for t in times if s0 <= t.span.start < s1]
+        rivals = [c for c in candidates if c is not cand and c.sentence.start == cand.sentence.start and c.asserted]
+        if len(here) == 1 and not rivals:
+            return here[0].to_time_value()
         return None
 
     def _attached_place(self, doc: Doc, cand: Candidate) -> Place | None:
