@@ -527,6 +527,10 @@ class Pipeline:
         wb = {w.strip("'’").lower() for w in b.split()} - stop
         if not wa or not wb:
             return False
+        numbers_a = {w for w in wa if any(c.isdigit() for c in w)}
+        numbers_b = {w for w in wb if any(c.isdigit() for c in w)}
+        if numbers_a and numbers_b and numbers_a != numbers_b:
+            return False  # the 73rd and the 74th session are two sessions
         return len(wa & wb) >= 0.6 * min(len(wa), len(wb)) and len(wa & wb) >= 2
 
     def _merge_duplicates(self, events: list[Event], names: dict[int, str] | None = None) -> list[Event]:

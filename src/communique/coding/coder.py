@@ -120,8 +120,13 @@ class EventCoder:
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Candidate] = []
         rejections: list[Rejection] = []
+        self._earlier = candidates  # the document so far: "the two sides", agentless passives
         for sent in doc.sents:
-            candidates.extend(self.code_sentence(doc, sent, rejections))
+            found = self.code_sentence(doc, sent, rejections)
+            for cand in found:
+                self._inherit_agent(cand, candidates)
+            candidates.extend(found)
+        self._earlier = []
         doc._.events = candidates
         doc._.event_candidates = rejections if self.explain else None
         return doc
@@ -141,6 +146,27 @@ class EventCoder:
             self._stated_intent(cand)
             self._refused_concession(cand)
         return out
+
+    @staticmethod
+    def _inherit_agent(cand: Candidate, earlier: list[Candidate]) -> None:
+        """"Kyrgyzstan sent humanitarian aid to Kazakhstan. A second batch was sent on
+        April 13": an agentless passive takes its parties from the last event of its
+        type in the two sentences before."""
+        if any(a.actor for a in cand.sources) or not cand.anchor.tag_ == "VBN":
+            return
+        if not any(c.dep_ in ("auxpass", "nsubjpass") for c in cand.anchor.children):
+            return
+        sent_start = cand.sentence.start
+        for prev in reversed(earlier):
+            if prev.sentence.start >= sent_start or cand.sentence.start - prev.sentence.end > 120:
+                continue
+            if prev.type == cand.type and any(a.actor for a in prev.sources):
+                cand.sources = list(prev.sources)
+                if not any(a.actor for a in cand.targets):
+                    cand.targets = list(prev.targets)
+                cand.reasons.append(f"parties from the earlier '{prev.trigger.text}'")
+                cand.rule += "+previous-sentence"
+                return
 
     def _stated_intent(self, cand: Candidate) -> None:
         """PLOVER codes what an actor says it will do: "Syria says it will
@@ -218,11 +244,11 @@ class EventCoder:
             key = lemma
             if key == "protest" and self._is_crowd_protest(tok):
                 key = "protest_crowd"
-            sense = self.lex.nouns.get(key)
-            if sense is not None:
+            for sense in self.lex.nouns.get(key, ()):
                 cand = self._nominal(doc, sent, tok, sense, rejections)
                 if cand:
                     yield cand
+                    return
         elif tok.pos_ == "ADJ" and lemma in _READY:
             cand = self._readiness(doc, sent, tok)
             if cand:
@@ -367,6 +393,8 @@ class EventCoder:
             return reject("needs an armed agent")
         if sense.get("requires_actor_arg") and not any(a.actor for a in sources + targets):
             return reject("no actor among its arguments")
+        if sense.get("requires_actor_target") and not (any(a.actor for a in targets) and any(a.actor for a in sources)):
+            return reject("a claim with no actor it is about")
         if sense.get("requires_visit_word") and not any(t.lemma_.lower() == "visit" for t in tok.sent):
             return reject("arriving is a visit only when the text says so")
         if sense.get("requires_location_or_visit") and not self._has_visit_cue(doc, tok, targets):
@@ -432,7 +460,7 @@ class EventCoder:
         light = None
         if sense.type == "ACCUSE" and tok.lemma_.lower() == "protest" and tok.dep_ == "pobj" and head.lower_ == "in":
             # "staged a hunger strike in protest against ...": a protest by the clause's subject
-            sense = self.lex.nouns.get("protest_crowd", sense)
+            sense = self.lex.nouns.get("protest_crowd", (sense,))[0]
             verb = head.head
             sources = self._subjects(doc, verb) if verb.pos_ in ("VERB", "AUX") else []
             preps = self._preps(tok)
@@ -455,6 +483,28 @@ class EventCoder:
             light = head.head
         allowed_light = sense.get("light_only")
         preps = self._preps(tok)
+        if light is None and sense.get("nominal_participle"):
+            # "the agreements reached on the results of the visit", "a framework hashed out by A and B"
+            part = next((c for c in tok.children if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in sense.get("nominal_participle")), None)
+            if part is not None:
+                light = part
+        if sense.get("requires_prep_at_gathering"):
+            at = [o for p in tok.children if p.dep_ == "prep" and p.lower_ in ("at", "to", "before")
+                  for o in self._pobjs(p) if o.lemma_.lower() in _GATHERING_NOUNS | {"debate", "debates", "session"}]
+            if not at:
+                return reject("a speech not at a gathering")
+        if sense.type == "COOPERATE" and light is None and any(c.lower_ in ("joint", "combined") for c in tok.lefts):
+            light = tok  # "the joint anti-terrorism exercise of competent bodies": it took place
+        if light is not None and light is tok:
+            sources = [a for p in tok.children if p.dep_ == "prep" and p.lower_ in ("of", "by", "between")
+                       for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
+            cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo,
+                             trigger=doc[tok.i:tok.i + 1], anchor=tok, sentence=sent, sources=sources, targets=[],
+                             rule=f"nominal:joint-{sense.key}")
+            self._noun_modality(doc, cand, tok)
+            self._places_and_times(doc, cand, [tok])
+            self._confidence(cand)
+            return cand
         if light is not None:
             if allowed_light and light.lemma_.lower() not in allowed_light:
                 return reject(f"'{light.lemma_}' is not a light verb for {sense.key}")
@@ -466,6 +516,18 @@ class EventCoder:
                 agent = next((c for c in light.children if c.dep_ == "agent"), None)
                 sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent") if agent else []
             targets = self._noun_targets(doc, tok, sense, preps, light)
+            if light.dep_ in ("acl", "relcl") and light.head is tok:
+                agent = next((c for c in light.children if c.dep_ == "agent"), None)
+                sources = self._args(doc, self._pobjs(agent), "agent") if agent is not None else []
+            # "handed a congratulatory message from Minister X": the author is the source
+            authors = [a for p in tok.children if p.dep_ == "prep" and p.lower_ in (sense.get("author_from") or ())
+                       for a in self._args(doc, self._pobjs(p), f"author ({p.lower_})") if a.actor]
+            if authors:
+                carriers = [a for a in sources if a.actor]
+                sources = authors
+                if not targets:
+                    targets = self._noun_targets(doc, tok, sense, preps, light)
+                targets = [t for t in targets if all(t.actor is not c.actor for c in carriers)] or targets
             anchor = light
             span = doc[min(light.i, tok.i):max(light.i, tok.i) + 1] if light.i > tok.i else doc[tok.i:tok.i + 1]
             rule = f"light-verb:{light.lemma_.lower()}-{sense.key}"
@@ -805,9 +867,26 @@ class EventCoder:
         return Mention(sp.start, sp.end, "state", name=entry.name if entry else iso3, country=iso3, sector="GOV",
                        kb_id=sp.kb_id_, rule="modifier:state")
 
+    def _parties(self, tok: Token) -> list[Arg] | None:
+        """"The two sides agreed ...": the parties of the last meeting in the document."""
+        if tok.lemma_.lower() not in ("side", "party", "country", "leader", "minister", "president") or tok.tag_ not in ("NNS", "NNPS"):
+            return None
+        if not any(c.lower_ in ("two", "both") for c in tok.children):
+            return None
+        for prev in reversed(getattr(self, "_earlier", [])):
+            if prev.type == "CONSULT":
+                parties = [a for a in prev.sources + prev.targets if a.actor]
+                if len(parties) >= 2:
+                    return [Arg(tok, a.mention, "the two sides") for a in parties]
+        return None
+
     def _args(self, doc: Doc, toks: Iterable[Token], how: str) -> list[Arg]:
         out: list[Arg] = []
         for t in toks:
+            parties = self._parties(t)
+            if parties:
+                out.extend(parties)
+                continue
             for member in [t] + [c for c in t.conjuncts if c.i > t.i]:
                 m = self._actor_near(doc, member)
                 if m is not None and m.kind == "pronoun" and m.antecedent is None:

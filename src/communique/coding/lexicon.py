@@ -20,7 +20,8 @@ KNOWN_KEYS = {
     "requires_threat", "requires_source", "requires_military_source", "requires_oprd_negative",
     "requires_location_or_visit", "nominal", "nominal_poss", "plural_only", "light_only",
     "requires_compound_any", "requires_amod_any", "gathering", "requires_held", "requires_named",
-    "requires_gathering", "lemmas", "requires_visit_word",
+    "requires_gathering", "lemmas", "requires_visit_word", "author_from", "requires_prep_at_gathering",
+    "nominal_participle", "requires_actor_target",
 }
 
 
@@ -56,7 +57,7 @@ class Sense:
 @dataclass(frozen=True)
 class Lexicon:
     verbs: dict[str, tuple[Sense, ...]]
-    nouns: dict[str, Sense]
+    nouns: dict[str, tuple[Sense, ...]]
     phrases: tuple[Sense, ...]
     light_verbs: frozenset[str]
     future_governors: frozenset[str]
@@ -66,7 +67,8 @@ class Lexicon:
     def all_senses(self):
         for senses in self.verbs.values():
             yield from senses
-        yield from self.nouns.values()
+        for senses in self.nouns.values():
+            yield from senses
         yield from self.phrases
 
 
@@ -86,7 +88,10 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     verbs = {}
     for lemma, senses in (data.get("verbs") or {}).items():
         verbs[lemma] = tuple(_sense(lemma, "VERB", s, f"verbs.{lemma}[{i}]") for i, s in enumerate(senses))
-    nouns = {lemma: _sense(lemma, "NOUN", s, f"nouns.{lemma}") for lemma, s in (data.get("nouns") or {}).items()}
+    nouns: dict[str, tuple[Sense, ...]] = {}
+    for lemma, raw in (data.get("nouns") or {}).items():
+        senses = raw if isinstance(raw, list) else [raw]
+        nouns[lemma] = tuple(_sense(lemma, "NOUN", s, f"nouns.{lemma}[{i}]") for i, s in enumerate(senses))
     phrases = tuple(
         _sense(" ".join(p["lemmas"]), "PHRASE", p, f"phrases[{i}]") for i, p in enumerate(data.get("phrases") or ())
     )

@@ -421,6 +421,13 @@ class MentionFinder:
                            country=self.kb.country_code_for(kb_id),
                            sector="IGO" if self.kb.is_igo(kb_id) else self.kb.sector_of(kb_id),
                            kb_id=kb_id, rule="kb:organisation")
+        first = label_at.get(sp.start)
+        if first is not None and first.label_ == "IGO" and first.start == sp.start and first.end < sp.end:
+            # "FSB Investigative Department", "SCO Secretariat staff": a unit of a known body
+            return Mention(sp.start, sp.end, "organisation", name=self.kb.display_name(first.kb_id_) or first.text,
+                           name_start=sp.start, name_end=sp.end, country=self.kb.country_code_for(first.kb_id_),
+                           sector="IGO" if self.kb.is_igo(first.kb_id_) else self.kb.sector_of(first.kb_id_),
+                           kb_id=first.kb_id_, role=sp.text, rule="kb:organisation-unit")
         country = None
         for j in range(sp.start, sp.end):
             inner = label_at.get(j)
