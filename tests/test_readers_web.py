@@ -284,7 +284,7 @@ def test_a_text_longer_than_the_parser_takes_is_refused(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text("The envoy met the minister. " * 40)
     [error] = read_paths([path], ReadOptions(limits=ReadLimits(max_chars=1_000)))
-    assert "1,120 characters, more than the 1,000 the parser accepts" in error.message
+    assert "1,120 characters, more than the 1,000 the extractor codes" in error.message
 
 
 def test_size_option_values():

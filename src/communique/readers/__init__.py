@@ -220,7 +220,8 @@ def _finish(item: Document | ReadError, options: ReadOptions) -> Document | Read
         item = replace(item, text=_SURROGATE.sub("\ufffd", item.text), doc_id="")
     if len(item.text) > options.limits.max_chars:
         return ReadError(source, None, f"text of {len(item.text):,} characters, more than the "
-                                       f"{options.limits.max_chars:,} the parser accepts; not read")
+                                       f"{options.limits.max_chars:,} the extractor codes; not read "
+                                       "(split it into smaller documents)")
     if options.languages is not None:
         language = foreign_language(item.text, options.languages)
         if language is not None:

@@ -29,7 +29,11 @@ def read_feed(data: bytes, source: str) -> Iterator[Document | ReadError]:
     import feedparser
 
     # A stream, never bytes: feedparser would take bytes that look like a path for a file name to open.
-    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=False)
+    except (ValueError, RecursionError, LookupError) as exc:  # e.g. "&#x110000;" makes feedparser call chr() out of range
+        yield ReadError(source, None, f"cannot parse the feed ({type(exc).__name__}: {_short(exc)})")
+        return
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         why = f" ({_short(problem)})" if problem else ""

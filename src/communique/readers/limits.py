@@ -15,8 +15,9 @@ from typing import BinaryIO
 
 MB = 1_000_000
 
-# spaCy refuses texts longer than its ``nlp.max_length`` (1,000,000 characters by
-# default) and needs about 1 GB of memory per 100,000 words near that size.
+# The pipeline codes at most this many characters of a document (communique.pipeline.MAX_CHARS,
+# not imported: readers must not load spaCy); a longer text is refused whole, with a message,
+# rather than silently coded in part.
 PARSER_MAX_CHARS = 1_000_000
 
 # Below this many unpacked bytes a high compression ratio is harmless (a page of
