@@ -154,6 +154,8 @@ class EventCoder:
         type in the two sentences before."""
         if any(a.actor for a in cand.sources) or not cand.anchor.tag_ == "VBN":
             return
+        if cand.type not in ("AID", "COOPERATE", "SUPPORT", "AGREE", "CONCEDE", "RETREAT"):
+            return  # "X was accused of ...": an accuser left unnamed is not the last speaker
         if not any(c.dep_ in ("auxpass", "nsubjpass") for c in cand.anchor.children):
             return
         sent_start = cand.sentence.start
@@ -207,7 +209,8 @@ class EventCoder:
 
     def _refused_concession(self, cand: Candidate) -> None:
         """"would not meet the demands", "failed to agree": a refusal is REJECT."""
-        if cand.negated and cand.type in ("CONCEDE", "AGREE") and not cand.hypothetical:
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cand.anchor.children)
+        if cand.negated and cand.type in ("CONCEDE", "AGREE") and not cand.hypothetical and not passive:
             cand.reasons.append(f"negated {cand.type} → REJECT")
             cand.type, cand.mode, cand.cameo = "REJECT", None, "120"
             cand.negated = False
@@ -393,8 +396,15 @@ class EventCoder:
             return reject("needs an armed agent")
         if sense.get("requires_actor_arg") and not any(a.actor for a in sources + targets):
             return reject("no actor among its arguments")
-        if sense.get("requires_actor_target") and not (any(a.actor for a in targets) and any(a.actor for a in sources)):
-            return reject("a claim with no actor it is about")
+        if sense.get("requires_actor_target") and not (
+                any(a.actor and a.actor.kind != "pronoun" and a.mention.kind != "pronoun" for a in targets)
+                and any(a.actor for a in sources)):
+            return reject("a claim with no named actor it is about")
+        if sense.get("requires_sentence_lemma") and not any(
+                t.lemma_.lower() in sense.get("requires_sentence_lemma") for t in tok.sent):
+            return reject(f"needs one of {sense.get('requires_sentence_lemma')} in the sentence")
+        if sense.get("forbid_complement") and any(c.dep_ in sense.get("forbid_complement") for c in tok.children):
+            return reject("a sense that takes no clause ('demonstrate that ...')")
         if sense.get("requires_visit_word") and not any(t.lemma_.lower() == "visit" for t in tok.sent):
             return reject("arriving is a visit only when the text says so")
         if sense.get("requires_location_or_visit") and not self._has_visit_cue(doc, tok, targets):
@@ -550,7 +560,8 @@ class EventCoder:
                 sources += self._args(doc, self._pobjs(preps["from"]), "from")
             # "the Russia-China talks", "US-led strikes": compound actors
             comp = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod")]
-            comp_args = [a for a in self._args(doc, comp, "modifier") if a.actor and a.actor.kind != "pronoun"]
+            comp_args = [a for a in self._args(doc, comp, "modifier") if a.actor and (
+                a.actor.kind in ("state", "person") or a.actor.kb_id)]
             targets = self._noun_targets(doc, tok, sense, preps, None)
             if sense.get("gathering"):
                 return self._gathering(doc, sent, tok, sense, sources + comp_args, rejections)
@@ -560,6 +571,8 @@ class EventCoder:
                 sources, targets = targets, []
             if not sources and not targets:
                 return reject("a nominal event with no stated participant")
+            if sense.mode == "visit" and not sources and all(a.actor.kind in ("subnational", "place") for a in targets if a.actor):
+                return reject("a visit to a town with no visitor named")
             if not targets and all(a.mention is not None and a.mention.kind == "pronoun" for a in sources):
                 return reject("a nominal event whose only participant is a pronoun ('their meeting')")
             span = doc[tok.i:tok.i + 1]
@@ -1012,6 +1025,9 @@ class EventCoder:
                     if node.head.lemma_.lower() in ("be",):  # "is to visit"
                         cand.future = True
                         cand.reasons.append("future: 'is to'")
+                    elif node.dep_ == "advcl":  # "led talks ... to reach the agreement": a purpose
+                        cand.hypothetical = True
+                        cand.reasons.append("purpose: 'to'")
             if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
                 gov = node.head
                 glem = gov.lemma_.lower()
@@ -1022,6 +1038,9 @@ class EventCoder:
                     if glem in _NEGATING_GOVERNORS:
                         cand.negated = True
                         cand.reasons.append(f"negated by '{gov.text}'")
+                    if any(c.dep_ == "neg" for c in gov.children):
+                        cand.negated = True
+                        cand.reasons.append(f"negated: 'not {gov.text} to'")
                 if node.dep_ in ("xcomp", "ccomp", "advcl") and glem in ("if", "unless"):
                     cand.hypothetical = True
                 if node.dep_ == "conj" or node.dep_ == "xcomp" or node.dep_ == "advcl" and any(

@@ -533,6 +533,14 @@ class MentionFinder:
                 if sp is not None and sp.label_ in {"DEMONYM", "STATE", "CAPITAL", "SUBNATIONAL"}:
                     country = self.kb.country_code_for(sp.kb_id_)
                     break
+            if country is None:
+                # "security forces in Somalia", "officials of Kenya"
+                for p in tok.children:
+                    if p.dep_ == "prep" and p.lower_ in ("in", "of", "from"):
+                        for o in p.children:
+                            sp = label_at.get(o.i)
+                            if o.dep_ == "pobj" and sp is not None and sp.label_ in {"STATE", "CAPITAL"}:
+                                country = self.kb.country_code_for(sp.kb_id_)
             subnational = any(c.lower_ in _SUBNATIONAL_NOUNS for c in mods)
             det = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts)
             # Without a nationality, only groups that are actors by what they are
