@@ -349,6 +349,11 @@ class Site(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(2)
             self._send(200, "text/html", PAGE.read_bytes())
+        elif path == "/geneve.html":  # the charset only in the header, as many servers send it
+            paragraph = "<p>" + "Le ministre a rencontré l'ambassadeur à Genève; ils ont évoqué la coopération " \
+                                "économique. " * 5
+            self._send(200, "text/html; charset=windows-1252", f"<html><head><title>Café</title></head><body>"
+                       f"<article>{paragraph}</p></article></body></html>".encode("cp1252"))
         elif path == "/logo.png":
             self._send(200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
         elif path == "/flaky":
@@ -454,6 +459,14 @@ def test_a_second_run_reads_fetched_pages_from_the_cache(site, tmp_path):
     new_requests = [path for path, _ in Site.requests[asked_first:]]
     assert new_requests == ["/robots.txt", "/missing"]  # failures are tried again, pages are not
     assert [e.message for e in errors] == ["HTTP 404 Not Found"]
+
+
+def test_the_charset_of_the_http_header_is_used(site, tmp_path):
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"{site}/geneve.html\n")
+    for cache in ("first run", "from the cache"):
+        [doc] = read_urls(listing, ReadOptions(languages=None), fetch=fast_settings(tmp_path))
+        assert doc.text.startswith("Le ministre a rencontré l'ambassadeur à Genève"), cache
 
 
 def test_requests_to_one_host_are_spaced_out(site, tmp_path):

@@ -70,6 +70,7 @@ class Page:
     body: bytes
     requested: str
     from_cache: bool = False
+    charset: str | None = None  # from the Content-Type header, when the server states one
 
 
 class FetchError(Exception):
@@ -119,7 +120,7 @@ class Fetcher:
                 seen.add(target)
                 current = target
                 continue
-            page = Page(current, _media_type(headers), body, url)
+            page = Page(current, _media_type(headers), body, url, charset=headers.get_content_charset())
             self._store(page)
             return page
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
@@ -282,7 +283,7 @@ class Fetcher:
             return None  # a damaged entry is fetched again
         if meta.get("requested") != url or len(body) != meta.get("size"):
             return None
-        return Page(meta["url"], meta["content_type"], body, url, from_cache=True)
+        return Page(meta["url"], meta["content_type"], body, url, from_cache=True, charset=meta.get("charset"))
 
     def _store(self, page: Page) -> None:
         paths = self._cache_paths(page.requested)
@@ -290,6 +291,7 @@ class Fetcher:
             return
         meta_path, body_path = paths
         meta = {"requested": page.requested, "url": page.url, "content_type": page.content_type,
+                "charset": page.charset,
                 "size": len(page.body), "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         try:
             meta_path.parent.mkdir(parents=True, exist_ok=True)

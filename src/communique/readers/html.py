@@ -37,7 +37,8 @@ def _config(max_bytes: int):
     return config
 
 
-def read_html(data: bytes, source: str, url: str | None = None, max_bytes: int = 20_000_000) -> Document | ReadError:
+def read_html(data: bytes | str, source: str, url: str | None = None,
+              max_bytes: int = 20_000_000) -> Document | ReadError:
     """One page → one Document with title, publication date, publisher and URL where the page states them."""
     import trafilatura
 

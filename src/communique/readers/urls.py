@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
 from communique.errors import ReadError
-from communique.fetch import Fetcher, FetchError
+from communique.fetch import Fetcher, FetchError, Page
 from communique.model import Document
 from communique.readers.feeds import looks_like_feed, read_feed
 from communique.readers.html import read_html
@@ -64,12 +65,24 @@ def read_url(url: str, fetcher: Fetcher, limits: ReadLimits) -> Iterator[Documen
     if kind in _FEED or kind == "feed":
         yield from read_feed(page.body, url)
     elif kind in _HTML or kind == "html":
-        yield read_html(page.body, url, url=page.url, max_bytes=limits.max_bytes)
+        yield read_html(_decoded(page), url, url=page.url, max_bytes=limits.max_bytes)
     elif kind in _TEXT:
         document = text_document(page.body, url)
         yield replace(document, url=page.url, doc_id="") if isinstance(document, Document) else document
     else:
         yield ReadError(url, None, f"XML but not an RSS or Atom feed ({page.content_type}); skipped")
+
+
+def _decoded(page: Page) -> bytes | str:
+    """The page as text when the server says its charset (pages often do not, and guessing
+    cp1252 from the bytes alone fails); else the bytes, for trafilatura to read <meta charset>."""
+    if not page.charset:
+        return page.body
+    try:
+        codecs.lookup(page.charset)
+    except LookupError:
+        return page.body
+    return page.body.decode(page.charset, errors="replace")
 
 
 def _url_problem(url: str) -> str | None:
