@@ -494,7 +494,7 @@ def test_html_pages_answer_bad_parameters_with_a_page(client):
 def test_cached_aggregates_follow_the_file(db, tmp_path):
     path = tmp_path / "grow.duckdb"
     path.write_bytes(db.read_bytes())
-    client = TestClient(create_app(path))
+    client = TestClient(create_app(path, linger=0))  # the writer is in this process: no lingering
     assert client.get("/api/stats").json()["events"] == STATED
     with Store(path) as store:
         store.upsert([extra_extraction(1)])
@@ -518,7 +518,7 @@ WRITER = textwrap.dedent("""
 def test_api_keeps_answering_while_an_ingest_writes(db, tmp_path):
     path = tmp_path / "busy.duckdb"
     path.write_bytes(db.read_bytes())
-    client = TestClient(create_app(path))
+    client = TestClient(create_app(path, max_hold=1.0))  # the default, 10 s, would only make this test slower
     batches, per_batch = 12, 5
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER.format(tests=str(Path(__file__).parent), path=str(path),

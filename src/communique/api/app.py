@@ -8,8 +8,9 @@ pages load no script, style or map tile from anywhere else.
 from __future__ import annotations
 
 import os
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, AsyncIterator, Sequence
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -52,21 +53,30 @@ def default_assets() -> Path:
 
 
 def create_app(db: str | Path, *, assets: Path | None = None, allowed_hosts: Sequence[str] | None = None,
-               lock_timeout: float = 20.0) -> FastAPI:
-    """The explorer and API over the database file ``db`` (opened read-only, per request).
+               **database_options: Any) -> FastAPI:
+    """The explorer and API over the database file ``db``, opened read-only while requests need it.
 
     ``assets``: the npm ``node_modules`` folder with the chart and map libraries; without it
     the pages still show their tables.  ``allowed_hosts``: Host headers to accept (a guard
-    against DNS rebinding when serving on localhost); None accepts any."""
+    against DNS rebinding when serving on localhost); None accepts any.  ``database_options``:
+    how the file is shared with writers (see :class:`communique.api.database.Database`)."""
     assets = Path(assets) if assets is not None else default_assets()
+    database = Database(db, **database_options)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="communique",
         summary="The event database: events, actors, documents, statistics, networks and exports.",
         description=("Read-only JSON API of a communique event database. Every list takes the same filters; "
                      "bad parameters are answered with 422 and a `detail` that says why."),
         version="0.1.0", docs_url=None, redoc_url=None,
     )
-    app.state.db = Database(db, lock_timeout=lock_timeout)
+    app.state.db = database
     app.state.vendor = {name: assets / rel for name, rel in VENDOR_FILES.items()}
     app.state.charts = all(app.state.vendor[name].is_file()
                            for name in ("d3.js", "topojson-client.js", "countries-110m.json"))

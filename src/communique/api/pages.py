@@ -15,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 from communique.api import queries
 from communique.api.database import Database
 from communique.api.highlight import Mark, runs
-from communique.api.params import EventSort, Page, PerPage, clean_text, event_filter
+from communique.api.params import EventSort, Page, PerPage, clean_text
 from communique.api.queries import EventFilter
-from communique.api.routes import actor_page_data
+from communique.api.routes import actor_page_data, resolved_filter
 from communique.ontology import QUAD_CLASS_NAMES, contexts, plover_types
 
 WEB = PathLib(__file__).resolve().parents[1] / "web"  # templates and our own static files
@@ -62,7 +62,7 @@ def database(request: Request) -> Database:
 
 
 Db = Annotated[Database, Depends(database)]
-Filter = Annotated[EventFilter, Depends(event_filter)]
+Filter = Annotated[EventFilter, Depends(resolved_filter)]
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -98,8 +98,7 @@ def overview(request: Request, db: Db, flt: Filter) -> HTMLResponse:
 def events(request: Request, db: Db, flt: Filter, page: Page = 1, per_page: PerPage = 50,
            sort: EventSort = EventSort("-date")) -> HTMLResponse:
     with db.cursor() as con:
-        total = queries.count_events(con, flt)
-        found = queries.list_events(con, flt, sort=sort.value, offset=(page - 1) * per_page, limit=per_page)
+        total, found = queries.list_events(con, flt, sort=sort.value, offset=(page - 1) * per_page, limit=per_page)
     pages = max(1, -(-total // per_page))
     params = flt.query_params()
     if sort.value != "-date":

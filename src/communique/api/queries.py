@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 
@@ -23,7 +23,7 @@ ASSERTED = "NOT (e.negated OR e.future OR e.hypothetical)"
 COOPERATION = (1, 2)  # CAMEO quad classes
 CONFLICT = (3, 4)
 
-# sort key → ORDER BY; ties broken the same way everywhere so pages never overlap
+# sort key → ORDER BY; ties are broken by the order rows were stored, so pages never overlap
 SORTS = {
     "date": "e.date_first NULLS LAST", "-date": "e.date_first DESC NULLS LAST",
     "type": "e.type", "-type": "e.type DESC",
@@ -31,7 +31,6 @@ SORTS = {
     "goldstein": "e.goldstein NULLS LAST", "-goldstein": "e.goldstein DESC NULLS LAST",
     "location": "e.location_name NULLS LAST", "-location": "e.location_name DESC NULLS LAST",
 }
-_TIE_BREAK = "e.doc_id, e.trigger_start, e.event_id"
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 
@@ -75,6 +74,7 @@ class EventFilter:
     doc: str | None = None  # document hash or input id
     include_unasserted: bool = False
     limit: int | None = None  # exports only: at most this many rows
+    actor_ids: tuple[str, ...] | None = None  # ``actor`` resolved to ids (see resolve_actor)
 
     def where(self) -> tuple[str, list[Any]]:
         """The WHERE clause over ``events e`` and its parameters."""
@@ -89,7 +89,14 @@ class EventFilter:
         if self.contexts:
             clauses.append("list_has_any(e.contexts, ?)")
             params.append(list(self.contexts))
-        if self.actor:
+        if self.actor and self.actor_ids is not None:
+            if not self.actor_ids:
+                clauses.append("FALSE")
+            else:  # a literal list: DuckDB looks the ids up in the index on event_actors.actor_id
+                marks = ", ".join("?" * len(self.actor_ids))
+                clauses.append(f"e.event_id IN (SELECT event_id FROM event_actors WHERE actor_id IN ({marks}))")
+                params += list(self.actor_ids)
+        elif self.actor:
             if is_actor_id(self.actor):
                 clauses.append("e.event_id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
                 params.append(self.actor)
@@ -144,7 +151,7 @@ class EventFilter:
         for key, value in asdict(self).items():
             name = {"types": "type", "modes": "mode", "contexts": "context", "quad_classes": "quad_class",
                     "countries": "country", "sectors": "sector", "include_unasserted": "all"}.get(key, key)
-            if key == "limit" or value in (None, (), False, ""):
+            if key in ("limit", "actor_ids") or value in (None, (), False, ""):
                 continue
             if isinstance(value, tuple):
                 out += [(name, str(v)) for v in value]
@@ -155,8 +162,48 @@ class EventFilter:
         return out
 
     @property
+    def costly(self) -> bool:
+        """Whether the filter reads more than a few narrow columns of the events table."""
+        return bool(self.actor or self.source or self.target or self.countries or self.sectors or self.location
+                    or self.q or self.doc)
+
+    @property
     def is_empty(self) -> bool:
         return not self.query_params()
+
+
+MAX_ACTOR_IDS = 1000
+
+
+def actor_name_index(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """lower-cased name or alias → actor ids: participants' names as written, canonical names, aliases."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for actor_id, name in con.execute("""
+            SELECT DISTINCT actor_id, lower(name) FROM event_actors WHERE actor_id IS NOT NULL AND name IS NOT NULL
+            UNION SELECT actor_id, lower(name) FROM actors WHERE name IS NOT NULL
+            UNION SELECT actor_id, lower(unnest(aliases)) FROM actors""").fetchall():
+        index[name].add(actor_id)
+    for actor_id, in con.execute("SELECT DISTINCT actor_id FROM event_actors WHERE actor_id IS NOT NULL").fetchall():
+        index[actor_id.lower()].add(actor_id)  # an id without a colon matches itself
+    return {name: frozenset(ids) for name, ids in index.items()}
+
+
+def resolve_actor(flt: EventFilter, index: Callable[[], dict[str, frozenset[str]]]) -> EventFilter:
+    """The filter with ``actor`` turned into actor ids: the id itself, or every actor one of
+    whose names contains the text (any case).  Ids are looked up by index; names were
+    matched once per version of the database, not against every row per request."""
+    if not flt.actor or flt.actor_ids is not None:
+        return flt
+    if is_actor_id(flt.actor):
+        return replace(flt, actor_ids=(flt.actor,))
+    needle = flt.actor.lower()
+    found: set[str] = set()
+    for name, ids in index().items():
+        if needle in name:
+            found |= ids
+            if len(found) > MAX_ACTOR_IDS:
+                return flt  # too vague to list: match names row by row
+    return replace(flt, actor_ids=tuple(sorted(found)))
 
 
 def parse_date_bound(value: str, first: bool) -> date:
@@ -170,8 +217,7 @@ def parse_date_bound(value: str, first: bool) -> date:
 
 # --- events -----------------------------------------------------------------------------
 
-_LIST_COLUMNS = """e.event_id, e.doc_id AS doc_hash, coalesce(d.source_id, e.doc_id) AS doc_id, d.title,
-    e.type, e.mode, e.contexts, e.cameo, e.quad_class, e.goldstein, e.plover_score, e.date, e.date_precision,
+_LIST_COLUMNS = """e.event_id, e.doc_id AS doc_hash, e.type, e.mode, e.contexts, e.cameo, e.quad_class, e.goldstein, e.plover_score, e.date, e.date_precision,
     e.date_end, e.location_name, e.location_country, e.location_lat, e.location_lon, e.evidence,
     e.negated, e.future, e.hypothetical, e.historical, round(e.confidence, 3) AS confidence, e.rule"""
 
@@ -182,16 +228,42 @@ def count_events(con: duckdb.DuckDBPyConnection, flt: EventFilter) -> int:
 
 
 def list_events(con: duckdb.DuckDBPyConnection, flt: EventFilter, *, sort: str = "-date",
-                offset: int = 0, limit: int = 50) -> list[dict[str, Any]]:
-    """One page of events, each with its source and target participants."""
+                offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """The total and one page of events, each with its source and target participants.
+
+    The page is chosen on the sort key alone (ties in the order the events were stored), then
+    its rows, documents and participants are looked up by id in the indexes.  Where a filter
+    is costly to evaluate (words, names, participants), one scan both counts and pages."""
     where, params = flt.where()
-    order = f"{SORTS[sort]}, {_TIE_BREAK}"
-    found = rows(con, f"""
-        SELECT {_LIST_COLUMNS}
-        FROM (SELECT * FROM events e WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) e
-        JOIN documents d ON d.doc_id = e.doc_id
-        ORDER BY {order}""", [*params, limit, offset])
-    return _with_participants(con, [_event_shape(row) for row in found])
+    order = f"{SORTS[sort]}, e.rowid"
+    if flt.costly:
+        picked = con.execute(f"""
+            SELECT e.event_id, count(*) OVER () FROM events e WHERE {where}
+            ORDER BY {order} LIMIT ? OFFSET ?""", [*params, limit, offset]).fetchall()
+        total = picked[0][1] if picked else (count_events(con, flt) if offset else 0)
+    else:
+        total = count_events(con, flt)
+        picked = con.execute(f"SELECT e.event_id FROM events e WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                             [*params, limit, offset]).fetchall()
+    ids = [r[0] for r in picked]
+    if not ids:
+        return total, []
+    found = rows(con, f"SELECT {_LIST_COLUMNS} FROM events e WHERE e.event_id IN ({_marks(ids)})", ids)
+    doc_ids = sorted({row["doc_hash"] for row in found})
+    docs = {d["doc_id"]: d for d in rows(con, f"""
+        SELECT doc_id, coalesce(source_id, doc_id) AS public_id, title FROM documents
+        WHERE doc_id IN ({_marks(doc_ids)})""", doc_ids)}
+    position = {event_id: i for i, event_id in enumerate(ids)}
+    found.sort(key=lambda row: position[row["event_id"]])
+    for row in found:
+        doc = docs.get(row["doc_hash"], {})
+        row["doc_id"], row["title"] = doc.get("public_id", row["doc_hash"]), doc.get("title")
+    return total, _with_participants(con, [_event_shape(row) for row in found])
+
+
+def _marks(values: list[Any]) -> str:
+    """``?, ?, ?``: a literal list of parameters, which DuckDB can look up in an index."""
+    return ", ".join("?" * len(values))
 
 
 def _event_shape(row: dict[str, Any]) -> dict[str, Any]:
@@ -208,12 +280,12 @@ def participants(con: duckdb.DuckDBPyConnection, event_ids: list[str]) -> dict[s
     """event id → its participants, sources then targets, in the order stated."""
     if not event_ids:
         return {}
-    found = rows(con, """
+    found = rows(con, f"""
         SELECT a.event_id, a.side, a.actor_id, coalesce(a.name, k.name, a.actor_id) AS name, a.kind,
                a.country, a.sector, a.role, a.org, a.span_start, a.span_end, a.rule
         FROM event_actors a LEFT JOIN actors k ON k.actor_id = a.actor_id
-        WHERE a.event_id IN (SELECT unnest(?::VARCHAR[]))
-        ORDER BY a.event_id, a.side, a.position""", [event_ids])
+        WHERE a.event_id IN ({_marks(event_ids)})
+        ORDER BY a.event_id, a.side, a.position""", list(event_ids))
     by_event: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in found:
         by_event[row.pop("event_id")].append(row)
@@ -232,13 +304,13 @@ def _with_participants(con: duckdb.DuckDBPyConnection, events: list[dict[str, An
 
 def event_detail(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
     """One event, its participants with their spans, the spans to highlight and its document."""
-    found = rows(con, """
-        SELECT e.*, coalesce(d.source_id, d.doc_id) AS public_id, d.title, d.published, d.publisher, d.url,
-               d.text, d.doc_id AS doc_hash
-        FROM events e JOIN documents d ON d.doc_id = e.doc_id WHERE e.event_id = ? LIMIT 1""", [event_id])
+    found = rows(con, "SELECT * FROM events WHERE event_id = ? LIMIT 1", [event_id])
     if not found:
         return None
     e = found[0]
+    e.update(rows(con, """
+        SELECT coalesce(source_id, doc_id) AS public_id, title, published, publisher, url, text, doc_id AS doc_hash
+        FROM documents WHERE doc_id = ?""", [e["doc_id"]])[0])
     people = participants(con, [event_id]).get(event_id, [])
     text = e["text"] or ""
 
@@ -295,7 +367,7 @@ def document_detail(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, An
         SELECT doc_id AS doc_hash, coalesce(source_id, doc_id) AS doc_id, title, published, url, publisher,
                language, source, text, reference_date, topics, warnings, extractor_version, ingested_at
         FROM documents WHERE doc_id = ? OR source_id = ? ORDER BY doc_id = ? DESC, ingested_at LIMIT 1""",
-        [doc_id, doc_id, doc_id])
+        [doc_id, doc_id, doc_id])  # a content hash first: an input id may be reused
     if not found:
         return None
     doc = found[0]
@@ -409,7 +481,7 @@ def actor_detail(con: duckdb.DuckDBPyConnection, actor_id: str, *, counterparts_
         SELECT strftime(e.date_first, '%Y-%m') AS month, e.quad_class, count(*) AS events
         FROM events e WHERE {mine} AND e.date_first IS NOT NULL AND e.date_precision IN ('day', 'month')
         GROUP BY ALL ORDER BY month, e.quad_class NULLS LAST""", [actor_id])
-    actor["locations"] = locations(con, EventFilter(actor=actor_id), limit=500)
+    actor["locations"] = locations(con, EventFilter(actor=actor_id, actor_ids=(actor_id,)), limit=500)
     return actor
 
 
@@ -462,26 +534,40 @@ def _counterparts(con: duckdb.DuckDBPyConnection, actor_id: str, limit: int) -> 
 
 # --- aggregates ----------------------------------------------------------------------------
 
+def _kept_events(flt: EventFilter) -> tuple[str, list[Any]]:
+    """A condition on ``event_id`` (of a participants' table) that keeps the filter's events.
+
+    When the filter keeps nearly everything (the default view: stated events only), saying
+    which events to leave out is the cheaper join."""
+    where, params = flt.where()
+    if where == "TRUE":
+        return "TRUE", []
+    if replace(flt, include_unasserted=True).where()[0] == "TRUE":
+        return f"event_id NOT IN (SELECT event_id FROM events e WHERE NOT coalesce({where}, FALSE))", params
+    return f"event_id IN (SELECT event_id FROM events e WHERE {where})", params
+
+
 def stats(con: duckdb.DuckDBPyConnection, flt: EventFilter) -> dict[str, Any]:
-    """Counts by type, month, quad class and country for the events a filter keeps, in one scan."""
+    """Counts by type, month, quad class and country for the events a filter keeps."""
     where, params = flt.where()
     grouped = rows(con, f"""
-        SELECT GROUPING(e.type) AS no_type, GROUPING(month) AS no_month, GROUPING(e.quad_class) AS no_quad,
-               GROUPING(e.location_country) AS no_place, e.type, month, e.quad_class, e.location_country,
-               count(*) AS events, count(DISTINCT e.doc_id) AS documents
-        FROM (SELECT *, CASE WHEN date_precision IN ('day', 'month') THEN strftime(date_first, '%Y-%m') END AS month
-              FROM events e WHERE {where}) e
-        GROUP BY GROUPING SETS ((), (e.type), (e.type, month), (e.quad_class), (e.location_country))""", params)
-    out: dict[str, Any] = {"events": 0, "documents": 0, "by_type": [], "by_month": [], "quad_classes": [],
+        SELECT GROUPING(type) AS no_type, GROUPING(month) AS no_month, GROUPING(quad_class) AS no_quad,
+               GROUPING(location_country) AS no_place, type, month, quad_class, location_country, count(*) AS events
+        FROM (SELECT e.type, e.quad_class, e.location_country,
+                     CASE WHEN e.date_precision IN ('day', 'month') THEN date_trunc('month', e.date_first) END AS month
+              FROM events e WHERE {where})
+        GROUP BY GROUPING SETS ((), (type), (type, month), (quad_class), (location_country))""", params)
+    out: dict[str, Any] = {"events": 0, "by_type": [], "by_month": [], "quad_classes": [],
                            "by_location_country": []}
     for row in grouped:
         sets = (row["no_type"], row["no_month"], row["no_quad"], row["no_place"])
         if sets == (1, 1, 1, 1):
-            out["events"], out["documents"] = row["events"], row["documents"]
+            out["events"] = row["events"]
         elif sets == (0, 1, 1, 1):
             out["by_type"].append({"type": row["type"], "events": row["events"]})
         elif sets == (0, 0, 1, 1) and row["month"] is not None:
-            out["by_month"].append({"month": row["month"], "type": row["type"], "events": row["events"]})
+            out["by_month"].append({"month": row["month"].strftime("%Y-%m"), "type": row["type"],
+                                    "events": row["events"]})
         elif sets == (1, 1, 0, 1):
             out["quad_classes"].append({"quad_class": row["quad_class"],
                                         "name": QUAD_CLASS_NAMES.get(row["quad_class"], "not coded"),
@@ -494,20 +580,22 @@ def stats(con: duckdb.DuckDBPyConnection, flt: EventFilter) -> dict[str, Any]:
     out["by_location_country"].sort(key=lambda r: (-r["events"], r["country"]))
     out["cooperation"] = sum(r["events"] for r in out["quad_classes"] if r["quad_class"] in COOPERATION)
     out["conflict"] = sum(r["events"] for r in out["quad_classes"] if r["quad_class"] in CONFLICT)
+    out["documents"] = con.execute(f"SELECT count(DISTINCT e.doc_id) FROM events e WHERE {where}", params).fetchone()[0]
+    kept, kept_params = _kept_events(flt)
     out["by_actor_country"] = rows(con, f"""
-        SELECT country, count(DISTINCT event_id) AS events FROM event_actors
-        WHERE country IS NOT NULL AND event_id IN (SELECT event_id FROM events e WHERE {where})
-        GROUP BY country ORDER BY events DESC, country LIMIT 60""", params)
+        SELECT country, count(DISTINCT hash(event_id)) AS events FROM event_actors
+        WHERE country IS NOT NULL AND {kept}
+        GROUP BY country ORDER BY events DESC, country LIMIT 60""", kept_params)
     return out
 
 
 def top_actors(con: duckdb.DuckDBPyConnection, flt: EventFilter, limit: int = 10) -> list[dict[str, Any]]:
-    where, params = flt.where()
+    kept, params = _kept_events(flt)
     found = rows(con, f"""
-        SELECT actor_id, count(DISTINCT event_id) AS events,
-               count(DISTINCT event_id) FILTER (side = 'source') AS as_source,
-               count(DISTINCT event_id) FILTER (side = 'target') AS as_target
-        FROM event_actors WHERE actor_id IS NOT NULL AND event_id IN (SELECT event_id FROM events e WHERE {where})
+        SELECT actor_id, count(DISTINCT hash(event_id)) AS events,
+               count(DISTINCT hash(event_id)) FILTER (side = 'source') AS as_source,
+               count(DISTINCT hash(event_id)) FILTER (side = 'target') AS as_target
+        FROM event_actors WHERE actor_id IS NOT NULL AND {kept}
         GROUP BY actor_id ORDER BY events DESC, actor_id LIMIT ?""", [*params, limit])
     names = actor_names(con, [r["actor_id"] for r in found])
     return [{**names[r["actor_id"]], **r} for r in found]

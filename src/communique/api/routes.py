@@ -50,7 +50,14 @@ def database(request: Request) -> Database:
 
 
 Db = Annotated[Database, Depends(database)]
-Filter = Annotated[EventFilter, Depends(event_filter)]
+
+
+def resolved_filter(db: Db, flt: Annotated[EventFilter, Depends(event_filter)]) -> EventFilter:
+    """The filter of the query string, with an actor name turned into actor ids."""
+    return queries.resolve_actor(flt, lambda: db.cached(("actor-names",), queries.actor_name_index))
+
+
+Filter = Annotated[EventFilter, Depends(resolved_filter)]
 
 
 def _pages(total: int, per_page: int) -> int:
@@ -62,8 +69,7 @@ def events(db: Db, flt: Filter, page: Page = 1, per_page: PerPage = 50,
            sort: Annotated[EventSort, Query(description="date, -date (newest first), type, confidence, ...")] = EventSort("-date")) -> dict[str, Any]:
     """Events matching the filters, a page at a time, with the total count."""
     with db.cursor() as con:
-        total = queries.count_events(con, flt)
-        found = queries.list_events(con, flt, sort=sort.value, offset=(page - 1) * per_page, limit=per_page)
+        total, found = queries.list_events(con, flt, sort=sort.value, offset=(page - 1) * per_page, limit=per_page)
     return {"total": total, "page": page, "per_page": per_page, "pages": _pages(total, per_page),
             "sort": sort.value, "events": found}
 
@@ -135,7 +141,8 @@ def actor_page_data(db: Database, actor_id: str, recent: int = 50) -> dict[str, 
         if found is None:
             return None
         found["network"] = queries.ego_network(con, actor_id, found["counterparts"])
-        found["recent_events"] = queries.list_events(con, EventFilter(actor=actor_id), sort="-date", limit=recent)
+        mine = EventFilter(actor=actor_id, actor_ids=(actor_id,))
+        found["recent_events"] = queries.list_events(con, mine, sort="-date", limit=recent)[1]
     return found
 
 
