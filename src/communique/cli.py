@@ -476,33 +476,26 @@ def runs(
         if not rows:
             out.print("No failed documents.")
             return
-        table = Table(header_style="bold")
-        for column in ("source", "doc_id", "run", "reason"):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(escape(row["source"] or ""), row["doc_id"], row["run_id"], escape(row["reason"] or ""))
-        out.print(table)
-        out.print("[dim]Extract them again with: communique ingest --retry-failed[/]")
+        for row in rows:  # like read errors: where, then why
+            out.print(f"{escape(row['source'] or row['doc_id'])}: {escape(row['reason'] or '')} "
+                      f"[dim](document {row['doc_id']}, run {row['run_id']})[/]", soft_wrap=True)
+        out.print(f"[dim]{len(rows)} failed; extract them again with: communique ingest --retry-failed[/]")
         return
     if not rows:
         out.print("No runs yet: run [bold]communique ingest PATH[/] first.")
         return
-    table = Table(header_style="bold")
-    columns = ("run", "status", "started (UTC)", "engine", "read", "new", "unchanged", "replaced", "skipped",
-               "failed", "unreadable", "events")
-    for column in columns:
-        table.add_column(column, justify="left" if column in columns[:4] else "right")
-    for row in rows:
-        status = row["status"] + (f" [dim](resumed {row['resumes']})[/]" if row["resumes"] else "")
-        table.add_row(
-            row["run_id"], status, f"{row['started_at']:%Y-%m-%d %H:%M:%S}",
-            f"{row['engine']} ×{row['workers']}",
-            *(str(row[c] if row[c] is not None else "") for c in (
-                "documents_read", "documents_new", "documents_unchanged", "documents_replaced", "documents_skipped",
-                "documents_failed", "inputs_unreadable", "events")),
-        )
-    out.print(table)
-    out.print("[dim]A run still 'running' that is not was killed: the same ingest command resumes it.[/]")
+    for row in rows:  # one line per run, latest first
+        status = row["status"] + (f" (resumed {row['resumes']})" if row["resumes"] else "")
+        n = {k: row[k] or 0 for k in ("documents_read", "documents_new", "documents_unchanged", "documents_replaced",
+                                      "documents_skipped", "documents_failed", "inputs_unreadable", "events")}
+        counts = (f"{n['documents_read']} read: {n['documents_new']} new, {n['documents_unchanged']} unchanged, "
+                  f"{n['documents_replaced']} replaced, {n['documents_skipped']} skipped, "
+                  f"{n['documents_failed']} failed; {n['inputs_unreadable']} unreadable; {n['events']} events")
+        out.print(f"[bold]{row['run_id']}[/] {escape(status)}  {row['started_at']:%Y-%m-%d %H:%M:%S} UTC  "
+                  f"{row['engine']} ×{row['workers']}  " + (counts if row["finished_at"] else "(did not finish)"),
+                  soft_wrap=True)
+    if any(row["status"] == "running" for row in rows):
+        out.print("[dim]A run left 'running' that no longer runs was killed: the same ingest command resumes it.[/]")
 
 
 def _highlighted(sentence: str, trigger: list[int]) -> Text:
@@ -709,6 +702,13 @@ def serve(
     if host not in LOOPBACK_HOSTS:
         err.print("[yellow]warning:[/] listening beyond this machine: whoever can reach it can read the database")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+# --- actors: list, show, merge, split, edit, corrections (communique/actors/commands.py) ---
+
+from communique.actors.commands import actors_app  # noqa: E402 - a sub-app, defined in its own module
+
+app.add_typer(actors_app, name="actors")
 
 
 if __name__ == "__main__":  # pragma: no cover

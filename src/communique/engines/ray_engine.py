@@ -44,6 +44,7 @@ from communique.model import Document
 from communique.store import PreparedDocument, RunItem
 from communique.store import runlog
 
+BLOCK_BYTES = 128 * 1024  # about 30 news stories
 _DOCUMENT_FIELDS = ("text", "doc_id", "source_id", "title", "published", "url", "publisher", "language", "source")
 
 
@@ -242,14 +243,16 @@ class RayRun:
             from ray.data import DataContext
 
             context = DataContext.get_current()
+            saved = context.enable_progress_bars, context.target_max_block_size
             context.enable_progress_bars = sys.stderr.isatty()
+            # Small blocks, so that every actor gets work (a block goes to one actor).  Not
+            # `repartition`: its tasks need a CPU, and the actors may hold them all — a deadlock.
+            context.target_max_block_size = BLOCK_BYTES
             reader = self.reader or _default_reader()
             items = [{"input": i, "path": p} for i, p in enumerate(self.inputs)]
             ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
             # reading is light: it must not wait for the CPUs the extraction actors hold
             ds = ds.flat_map(_read_input, fn_kwargs={"reader": reader}, num_cpus=0)
-            # blocks of one batch each, streamed, so that every actor gets work
-            ds = ds.repartition(target_num_rows_per_block=self.batch_size)
             ds = ds.map_batches(
                 Extractor, batch_format="pyarrow", batch_size=self.batch_size,
                 compute=ray.data.ActorPoolStrategy(size=max(1, self.workers)), num_cpus=1,
@@ -261,7 +264,10 @@ class RayRun:
             )
             if "://" not in self.shards:
                 Path(self.shards).mkdir(parents=True, exist_ok=True)
-            ds.write_parquet(self.shards, ray_remote_args={"num_cpus": 0})
+            try:
+                ds.write_parquet(self.shards, ray_remote_args={"num_cpus": 0})
+            finally:
+                context.enable_progress_bars, context.target_max_block_size = saved
         except CommuniqueError:
             raise
         except Exception as exc:

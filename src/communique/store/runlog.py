@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any, Sequence
 
 import duckdb
+import pyarrow as pa
 
 # What happened to one input in one run.
 NEW, REPLACED, UNCHANGED, SKIPPED, FAILED, UNREADABLE = "new", "replaced", "unchanged", "skipped", "failed", "unreadable"
@@ -60,12 +61,26 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
+_ITEM_SCHEMA = pa.schema([
+    ("run_id", pa.string()), ("doc_id", pa.string()), ("source_id", pa.string()), ("source", pa.string()),
+    ("status", pa.string()), ("reason", pa.string()), ("logged_at", pa.timestamp("us")),
+])
+
+
 def insert_items(con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[RunItem], at: datetime) -> None:
-    if items:
-        con.executemany(
-            "INSERT INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, i.doc_id, i.source_id, i.source, i.status, i.reason, at) for i in items],
-        )
+    if not items:
+        return
+    n = len(items)
+    table = pa.table({
+        "run_id": [run_id] * n, "doc_id": [i.doc_id for i in items], "source_id": [i.source_id for i in items],
+        "source": [i.source for i in items], "status": [i.status for i in items],
+        "reason": [i.reason for i in items], "logged_at": [at] * n,
+    }, schema=_ITEM_SCHEMA)
+    con.register("incoming_items", table)  # one statement, not one per row
+    try:
+        con.execute("INSERT INTO run_items BY NAME SELECT * FROM incoming_items")
+    finally:
+        con.unregister("incoming_items")
 
 
 def start(con: duckdb.DuckDBPyConnection, *, run_key: str, command: str, engine: str, workers: int,
