@@ -344,3 +344,72 @@ def test_the_same_text_under_two_ids_is_stored_once_and_stays_put(db):
     stats = store.upsert(copies(), batch_size=1)
     assert (stats.documents_unchanged, stats.events) == (2, 0)
     assert dump(db) == before and store.document("wire-1") is not None
+
+
+# --- the run log ---------------------------------------------------------------------------------
+
+def start(store: Store, key: str = "job-1") -> tuple[str, str | None]:
+    return store.start_run(run_key=key, command="ingest", engine="local", workers=1, inputs=["news/"], config={})
+
+
+def test_run_log_items_are_written_with_the_documents_they_describe(db, monkeypatch):
+    from communique.store import RunItem, prepare
+
+    store = Store(db)
+    run_id, _ = start(store)
+    docs = [prepare(e) for e in corpus()]
+    failure = RunItem("failed", "d0c", "r9", "news.jsonl:9", "ValueError: no")
+    original = Store._insert
+
+    def failing_insert(self, con, table, rows):
+        if table == "mentions":
+            raise OSError("disk full")
+        return original(self, con, table, rows)
+
+    monkeypatch.setattr(Store, "_insert", failing_insert)
+    with pytest.raises(OSError):
+        store.write(docs, run_id=run_id, log=[failure])
+    assert store.counts()["documents"] == 0 and store.run_items(run_id) == []  # neither, not one of them
+
+    monkeypatch.setattr(Store, "_insert", original)
+    stats = store.write(docs + docs[:1], run_id=run_id, log=[failure])
+    assert (stats.documents_new, stats.documents_unchanged) == (3, 1)
+    assert sorted(i["status"] for i in store.run_items(run_id)) == ["failed", "new", "new", "new", "unchanged"]
+
+
+def test_a_run_that_never_finished_is_resumed_by_the_next_with_the_same_key(db):
+    from communique.store import RunCounts, prepare
+
+    store = Store(db)
+    killed, resumed = start(store)
+    assert resumed is None
+    store.write([prepare(e) for e in corpus()[:2]], run_id=killed)  # ...and then the process died
+
+    other, resumed = start(store, key="another-job")
+    assert resumed is None  # other inputs or settings: a new job
+    store.finish_run(other, "finished", RunCounts())
+
+    again, resumed = start(store)
+    assert resumed == killed
+    ids = [e.document.doc_id for e in corpus()]
+    assert store.handled(again, ids) == set(ids[:2])  # done: skipped without extraction
+    statuses = {r["run_id"]: r["status"] for r in store.runs()}
+    assert statuses[killed] == "interrupted" and statuses[again] == "running"
+
+    store.finish_run(again, "finished", RunCounts(documents_read=3))
+    fresh, resumed = start(store)
+    assert resumed is None and store.handled(fresh, ids) == set()  # after a finished run, all is checked again
+
+
+def test_failed_documents_are_those_whose_last_attempt_failed(db):
+    from communique.store import RunItem, prepare
+
+    store = Store(db)
+    first, _ = start(store)
+    one, two = corpus()[:2]
+    store.write([], run_id=first, log=[RunItem("failed", one.document.doc_id, "r1", "a.jsonl:1", "boom"),
+                                       RunItem("failed", two.document.doc_id, "r2", "a.jsonl:2", "boom")])
+    second, _ = start(store, key="job-2")
+    store.write([prepare(one)], run_id=second)
+    assert [(f["source"], f["reason"], f["inputs"]) for f in store.failed_documents()] == [
+        ("a.jsonl:2", "boom", ["news/"])]
