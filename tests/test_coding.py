@@ -47,8 +47,6 @@ def test_summoning_an_ambassador_to_protest_is_an_accusation_not_a_meeting(event
     assert not of_type(evts, "CONSULT")
 
 
-@pytest.mark.xfail(reason="coder: the purpose clause 'to protest' is coded as a second ACCUSE without a target",
-                   strict=True)
 def test_summoning_an_ambassador_to_protest_is_one_accusation(events):
     evts = events("Russia summoned the British ambassador to protest the expulsion of its diplomats.", PUBLISHED)
     assert len(of_type(evts, "ACCUSE")) == 1
@@ -341,6 +339,67 @@ def test_two_praises_of_two_states_on_two_days_are_two_events(events):
                    strict=True)
 def test_delivering_aid_is_one_aid_event(events):
     assert len(of_type(events("Japan delivered food aid to Haiti.", PUBLISHED), "AID")) == 1
+
+
+FORUM_AFTER_VISIT = ("In Astana on Tuesday, Foreign Minister Sergey Lavrov met President Kassym-Jomart Tokayev. "
+                     "Tokayev took part in the 5th Silk Road Forum, held in Xi'an between 23 and 26 August 2022.")
+
+
+@pytest.mark.xfail(reason="coder: 'took part in the ... Forum' is coded twice (phrase 'take part in' and light verb "
+                          "'take ... forum'), once with the forum's dates and once with the publication month",
+                   strict=True)
+def test_taking_part_in_a_forum_is_one_multilateral_consult(events):
+    text = "Tokayev took part in the 5th Silk Road Forum, held in Xi'an between 23 and 26 August 2022."
+    consults = of_type(events(text, PUBLISHED), "CONSULT")
+    assert len(consults) == 1 and consults[0].mode == "multilateral"
+
+
+@pytest.mark.xfail(reason="pipeline: the undated 'took part in' event of a later sentence is merged into the visit "
+                          "because they share Tokayev", strict=True)
+def test_a_forum_attended_later_is_not_a_restatement_of_the_visit(events):
+    visit = next(e for e in events(FORUM_AFTER_VISIT, PUBLISHED) if e.type == "CONSULT" and e.mode == "visit")
+    first_sentence_end = FORUM_AFTER_VISIT.index("Tokayev took")
+    assert all(span.end <= first_sentence_end for span in visit.mentions)
+
+
+@pytest.mark.xfail(reason="pipeline: the forum event takes the place carried from the visit (Astana), not the "
+                          "forum's own (Xi'an)", strict=True)
+def test_a_forum_is_placed_where_it_was_held_not_where_the_story_began(events):
+    forum = next(e for e in events(FORUM_AFTER_VISIT, PUBLISHED) if e.type == "CONSULT" and e.mode == "multilateral")
+    assert forum.location is not None and forum.location.country == "CHN"
+
+
+# --- what is not an event: instruments and areas of cooperation -------------------------------
+
+
+def test_a_named_programme_is_an_instrument_whose_span_is_its_name(extract):
+    text = ("The ministers reviewed the implementation of the Programme of Multilateral Trade and Economic "
+            "Cooperation of the SCO Member States.")
+    programme = next(i for i in extract(text, PUBLISHED).instruments if i.name.startswith("Programme of"))
+    assert programme.kind == "programme"
+    assert text[programme.span.start:programme.span.end].startswith(
+        "Programme of Multilateral Trade and Economic Cooperation of the SCO Member States")
+
+
+@pytest.mark.xfail(reason="references: an instrument's name runs on to the end of the sentence ('... on Monday.')",
+                   strict=True)
+def test_an_instruments_name_stops_where_the_name_stops(extract):
+    text = "Kazakhstan and Uzbekistan signed the Agreement on Strategic Partnership on Monday."
+    names_found = [i.name for i in extract(text, PUBLISHED).instruments]
+    assert names_found == ["Agreement on Strategic Partnership"]
+
+
+def test_the_areas_of_cooperation_listed_are_the_topics(extract):
+    topics = extract("The leaders discussed economic, scientific and cultural cooperation.", PUBLISHED).topics
+    assert {"economic", "scientific", "cultural"} <= set(topics)
+
+
+@pytest.mark.xfail(reason="references: a noun first in the list ('trade, economic ... cooperation') is not a topic",
+                   strict=True)
+def test_a_noun_heading_the_list_of_areas_is_a_topic_too(extract):
+    topics = extract("The sides agreed to expand trade, economic, scientific and cultural cooperation.",
+                     PUBLISHED).topics
+    assert "trade" in topics
 
 
 # --- the whole ontology -------------------------------------------------------------------
