@@ -151,9 +151,7 @@ class EventFilters:
     def where(self, unit: str = "event") -> tuple[str, list[Any]]:
         """The WHERE clause over ``e`` (events) or, for incidents, ``i`` (incidents)."""
         alias = "i" if unit == "incident" else "e"
-        # the events an actor, country or document filter looks at
-        members = ("(SELECT event_id FROM incident_events ie WHERE ie.incident_id = i.incident_id)"
-                   if unit == "incident" else None)
+        incident = unit == "incident"
         clauses: list[str] = []
         params: list[Any] = []
         if not self.include_unasserted:
@@ -162,15 +160,19 @@ class EventFilters:
         if types:
             clauses.append(f"list_contains(?, {alias}.type)")
             params.append([t.upper() for t in types])
-        of_event = f"a.event_id IN {members}" if members else "a.event_id = e.event_id"
+
+        def about_actors(condition: str) -> str:
+            # an incident is about an actor when any of its events is (one join, not a correlated query)
+            if incident:
+                return ("i.incident_id IN (SELECT ie.incident_id FROM incident_events ie JOIN event_actors a"
+                        f" ON a.event_id = ie.event_id WHERE {condition})")
+            return f"EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = e.event_id AND {condition})"
+
         if self.actor:
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM event_actors a WHERE {of_event}"
-                " AND (a.actor_id = ? OR contains(lower(a.name), lower(?))))"
-            )
+            clauses.append(about_actors("(a.actor_id = ? OR contains(lower(a.name), lower(?)))"))
             params += [self.actor, self.actor]
         if self.country:
-            clauses.append(f"EXISTS (SELECT 1 FROM event_actors a WHERE {of_event} AND a.country = ?)")
+            clauses.append(about_actors("a.country = ?"))
             params.append(self.country.upper())
         if self.date_from:
             clauses.append(f"{alias}.date_last >= ?")
@@ -180,7 +182,7 @@ class EventFilters:
             params.append(_bound(self.date_to, first=False))
         if self.doc_id:
             docs = "(SELECT doc_id FROM documents WHERE doc_id = ? OR source_id = ?)"
-            if members:
+            if incident:
                 clauses.append(f"EXISTS (SELECT 1 FROM incident_events ie WHERE ie.incident_id = i.incident_id"
                                f" AND ie.doc_id IN {docs})")
             else:
