@@ -83,8 +83,6 @@ def test_an_intergovernmental_organisation_acts_as_igo(events):
     assert one(aid.target).country == "SYR"
 
 
-@pytest.mark.xfail(reason="actors: 'Russia's Foreign Ministry' — the possessive state is not the ministry's country",
-                   strict=True)
 def test_a_states_own_ministry_in_the_possessive_acts_for_that_state(events):
     condemnation = only(events("Russia's Foreign Ministry condemned the attack on the embassy.", PUBLISHED), "ACCUSE")
     assert one(condemnation.source).country == "RUS"
@@ -150,15 +148,12 @@ def test_the_office_not_the_membership_is_the_role_in_an_apposition(events):
     assert li.role == "Secretary of the CPC Sichuan Provincial Committee"
 
 
-@pytest.mark.xfail(reason="actors: 'Ambassador X of Kazakhstan' — the country after the name is not read", strict=True)
 def test_the_country_after_a_titled_name_is_the_persons_country(events):
     text = "Chen Min'er met with Ambassador Nurlan Aitbayev of Kazakhstan on 24 August 2019."
     ambassador = one(only(events(text, "2019-08-27"), "CONSULT").target)
     assert (ambassador.name, ambassador.country) == ("Nurlan Aitbayev", "KAZ")
 
 
-@pytest.mark.xfail(reason="actors: the second of two coordinated titled names loses its name "
-                          "('... and President Kassym-Jomart Tokayev' becomes an unnamed 'President')", strict=True)
 def test_two_coordinated_titled_names_are_both_named(events):
     text = "Foreign Minister Sergey Lavrov and President Kassym-Jomart Tokayev met in Astana."
     meeting = only(events(text, PUBLISHED), "CONSULT")
@@ -210,8 +205,6 @@ def test_a_surname_refers_to_the_full_name_and_is_the_same_actor(events):
     assert one(thanks.source).role == "Defence Minister"
 
 
-@pytest.mark.xfail(reason="actors: a bare surname the NER does not tag ('Zhang') is no mention, so the thanks has "
-                          "no source", strict=True)
 def test_a_surname_the_tagger_misses_still_refers_to_the_full_name(events):
     text = ("Secretary-General Zhang Ming met with Kyrgyz Foreign Minister Jeenbek Kulubaev. "
             "Zhang thanked Kyrgyzstan for its support.")

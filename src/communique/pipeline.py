@@ -219,9 +219,12 @@ class Pipeline:
                 precision = "month" if len(value) == 7 else reference.precision
                 event.date = TimeValue(value, precision, reference.span, None,
                                        "publication month (no date in the text)" if document.published else "reference date")
-            if event.date and ref_date and event.date.precision == "day":
+            if event.date and ref_date:
+                # the last day the stated period could be: a year-precision "in 1994" ends on 31 Dec
+                value = event.date.end or event.date.value
+                last = value + ("-12-31" if len(value) == 4 else "-28" if len(value) == 7 else "")
                 try:
-                    if (ref_date - date.fromisoformat(event.date.value)).days > _HISTORICAL_DAYS:
+                    if (ref_date - date.fromisoformat(last)).days > _HISTORICAL_DAYS:
                         event.historical = True
                 except ValueError:
                     pass

@@ -140,6 +140,18 @@ class EventCoder:
             for cand in self._candidates_at(doc, sent, tok, rejections):
                 out.append(cand)
                 used_tokens.update(range(cand.trigger.start, cand.trigger.end))
+                # "signed an agreement", "delivered aid": the object is the same act
+                if cand.sense.pos in ("VERB", "PHRASE", "ADJ"):
+                    obj = self._dobj(cand.anchor)
+                    if obj is not None:
+                        used_tokens.add(obj.i)
+                    for c in cand.anchor.children:
+                        if c.dep_ == "xcomp":
+                            for o in c.children:
+                                if o.dep_ == "dobj":
+                                    used_tokens.add(o.i)
+                if cand.gathering is not None:
+                    used_tokens.update(range(cand.gathering.start, cand.gathering.end))
                 break
         self._embedding(out)
         for cand in out:
@@ -335,8 +347,10 @@ class EventCoder:
             return reject(f"object is a {obj_mention.resolved.kind}")
         if sense.get("requires_prep") and sense.get("requires_prep") not in preps:
             return reject(f"needs '{sense.get('requires_prep')}'")
-        if sense.get("requires_prep_any") and not set(sense.get("requires_prep_any")) & set(preps):
-            return reject(f"needs one of {sense.get('requires_prep_any')}")
+        wanted = set(sense.get("requires_prep_any") or ())
+        if wanted and not any(p in preps and not all(o.ent_type_ in ("DATE", "TIME") for o in self._pobjs(preps[p]))
+                              for p in wanted):
+            return reject(f"needs one of {sorted(wanted)} (not a date)")
         if sense.get("requires_prep_lemma"):
             wanted = set(sense.get("requires_prep_lemma"))
             found = any(
@@ -444,7 +458,14 @@ class EventCoder:
             self._places_and_times(doc, cand, [noun])
         elif noun.lemma_.lower() in _GATHERING_NOUNS or noun.lemma_.lower() in ("debate", "session", "talks"):
             cand.targets = [a for a in cand.targets if a.actor and a.actor.kind in ("organisation",)]
-            self._places_and_times(doc, cand, [noun])
+            cand.mode, cand.cameo = "multilateral", "040"
+            left = noun.left_edge.i
+            while left < noun.i and doc[left].dep_ in ("det", "poss"):
+                left += 1
+            cand.gathering = doc[left:noun.i + 1]
+            acl = [c for c in noun.children if c.dep_ in ("acl", "relcl")]
+            self._places_and_times(doc, cand, [noun] + acl)
+            cand.reasons.append(f"took part in the gathering '{cand.gathering.text}'")
 
     # -------------------------------------------------------------- nouns
 
@@ -953,8 +974,9 @@ class EventCoder:
                 args = [a for a in self._args(doc, d, "indirect-object") if a.actor]
                 if args:
                     return args
-            elif slot in preps:
-                args = [a for a in self._args(doc, self._pobjs(preps[slot]), slot) if a.actor]
+            elif slot in preps or (dobj is not None and slot in self._preps(dobj)):
+                prep = preps.get(slot) or self._preps(dobj)[slot]
+                args = [a for a in self._args(doc, self._pobjs(prep), slot) if a.actor]
                 if args:
                     return args
             elif slot == "ccomp_subject" or (slot == sense.target[-1] and sense.get("embeds")):
@@ -1100,6 +1122,9 @@ class EventCoder:
         """Complements of requests, threats, offers and refusals are not facts:
         in "urged X to withdraw", the withdrawal did not happen."""
         by_anchor = {c.anchor.i: c for c in cands}
+        for c in cands:
+            for t in c.trigger:
+                by_anchor.setdefault(t.i, c)
         for cand in cands:
             node = cand.anchor
             for _ in range(3):
@@ -1109,6 +1134,11 @@ class EventCoder:
                 if gov.dep_ == "prep":
                     gov = gov.head
                 outer = by_anchor.get(gov.i)
+                if outer is not None and outer is not cand and outer.type == "AGREE" and outer.rule.startswith("readiness"):
+                    # "ready to provide aid": the readiness is the event; what is offered is its content
+                    cand.hypothetical = True
+                    cand.reasons.append(f"offered under '{outer.trigger.text}'")
+                    break
                 if outer is not None and outer is not cand and (outer.sense.get("embeds") or outer.type in ("AGREE", "REQUEST", "THREATEN", "REJECT")):
                     if outer.type == "AGREE":
                         cand.future = True
@@ -1167,7 +1197,15 @@ class EventCoder:
                 return
 
     def _places_and_times(self, doc: Doc, cand: Candidate, heads: list[Token]) -> None:
-        """Places and dates attached to the trigger's clause (resolved later)."""
+        """Places and dates attached to the trigger's clause (resolved later): on the
+        trigger, the phrase's words, the object ("met X in Tashkent" often hangs "in
+        Tashkent" on X), and the visited place itself."""
+        heads = list(heads) + [t for t in cand.trigger if t not in heads]
+        heads += [a.token for a in cand.targets if a.token not in heads]
+        if cand.mode == "visit":
+            for a in cand.targets:
+                if a.actor is not None and a.actor.kind in ("state", "subnational", "place"):
+                    cand.place_tokens.append(a.token)
         for h in heads:
             if h is None:
                 continue

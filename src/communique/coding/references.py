@@ -17,7 +17,9 @@ _INSTRUMENT_HEADS = (
     "Action Plan|Framework|Communiqu[eé]|Joint Statement|Code of Conduct"
 )
 _CONNECT = r"(?:of|on|for|in|and|the|between|to|against|with|&)"
-_CAP = r"(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)?)"
+_CALENDAR = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+             r"July|August|September|October|November|December)\b")
+_CAP = rf"(?:(?!{_CALENDAR})[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)?)"
 # "the Concept of Cooperation of the SCO Member States in Digitalisation and ..."
 _INSTRUMENT = re.compile(
     rf"\b(?:{_CAP}\s+)*?(?:{_INSTRUMENT_HEADS})\b(?:\s+(?:{_CONNECT}\s+)*{_CAP})*"

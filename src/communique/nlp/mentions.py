@@ -20,6 +20,7 @@ from typing import Iterable
 
 import yaml
 from communique.coding.references import instrument_spans
+from communique.place import find_dateline
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 # Words allowed inside a title phrase besides title-case words.
@@ -140,6 +141,11 @@ class MentionFinder:
         taken: set[int] = set()
 
         names = self._name_spans(doc, kb_spans)
+        # a dateline ("NAIROBI, 9 May 2023 –") names where, not who
+        dateline = find_dateline(doc.text)
+        if dateline is not None:
+            d0, d1 = dateline[1].start, dateline[1].end
+            names = [sp for sp in names if not (d0 <= sp.start_char < d1)]
         # Persons first: their titles swallow the organisations and countries they name.
         for sp in names:
             if sp.label_ == "PERSON":
@@ -147,6 +153,9 @@ class MentionFinder:
                 if m and not (set(range(m.start, m.end)) & taken):
                     mentions.append(m)
                     taken.update(range(m.start, m.end))
+        for m in self._surnames(doc, mentions, taken):
+            mentions.append(m)
+            taken.update(range(m.start, m.end))
         # Titles without a name next: "the SCO Secretary-General" swallows "SCO".
         for m in self._titles_without_names(doc, label_at, taken):
             mentions.append(m)
@@ -263,6 +272,11 @@ class MentionFinder:
                 self._apply_title(doc, m, a_start, a_end, label_at, choose_best=True)
                 m.end = a_end
                 m.rule = "apposition"
+        if e + 1 < len(doc) and doc[e].lower_ == "of":
+            after = label_at.get(e + 1) or (label_at.get(e + 2) if doc[e + 1].lower_ == "the" else None)
+            if after is not None and after.label_ in {"STATE", "CAPITAL"} and m.country in (None, "IGO") and m.org is None:
+                m.country = self.kb.country_code_for(after.kb_id_)
+                m.end = after.end
         if m.country is None and kb_person is not None:
             m.country = kb_person.country
         return m
@@ -282,6 +296,8 @@ class MentionFinder:
             if sp is not None and sp.label_ in {"STATE", "CAPITAL", "IGO", "SUBNATIONAL", "DEMONYM"}:
                 i = sp.start - 1
                 continue
+            if (sp is not None and sp.label_ == "PERSON") or tok.ent_type_ == "PERSON" or tok.lower_ in ("and", ","):
+                break  # "Foreign Minister Sergey Lavrov and President Tokayev": each name has its own title
             text = tok.text
             if tok.lower_ in _TITLE_MODIFIERS:
                 i -= 1
@@ -434,10 +450,13 @@ class MentionFinder:
             if inner is not None and inner.label_ in {"STATE", "DEMONYM", "CAPITAL", "SUBNATIONAL"}:
                 country = self.kb.country_code_for(inner.kb_id_)
                 break
-        # "the Chinese Foreign Ministry": a demonym just before the name
+        # "the Chinese Foreign Ministry", "Russia's Foreign Ministry": the country just before the name
         if country is None and sp.start > 0:
-            prev = label_at.get(sp.start - 1)
-            if prev is not None and prev.label_ in {"DEMONYM", "STATE"}:
+            j = sp.start - 1
+            if doc[j].tag_ == "POS" and j > 0:
+                j -= 1
+            prev = label_at.get(j)
+            if prev is not None and prev.label_ in {"DEMONYM", "STATE", "CAPITAL"}:
                 country = self.kb.country_code_for(prev.kb_id_)
         sector = sector_from_words(sp.text)
         return Mention(sp.start, sp.end, "organisation", name=sp.text, name_start=sp.start, name_end=sp.end,
@@ -499,6 +518,27 @@ class MentionFinder:
                           sector="CVL", role=sp.text, plural=True, rule="collective:people")
 
     @staticmethod
+    def _surnames(doc: Doc, persons: list[Mention], taken: set[int]) -> Iterable[Mention]:
+        """"Zhang thanked ..." after "Zhang Ming": a word of an earlier full name,
+        standing alone where the NER saw no name, is that person."""
+        words: dict[str, Mention] = {}
+        for m in sorted(persons, key=lambda x: x.start):
+            if m.kind == "person" and m.name and len(m.name.split()) >= 2:
+                for w in m.name.split():
+                    if len(w) > 2 and w[:1].isupper():
+                        words.setdefault(w, m)
+        if not words:
+            return
+        first = min(m.start for m in persons if m.kind == "person")
+        for tok in doc:
+            if tok.i in taken or tok.i <= first or tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "PERSON", "NORP", "ORG"):
+                continue
+            m = words.get(tok.text)
+            if m is not None and m.start < tok.i and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+                yield Mention(tok.i, tok.i + 1, "person", name=tok.text, name_start=tok.i, name_end=tok.i + 1,
+                              rule="surname-of-earlier-name")
+
+    @staticmethod
     def _name_after_title(doc: Doc, end: int, label_at, taken: set[int]) -> tuple[int, int] | None:
         """The name the NER missed after a title: "Charge d'Affaires ad Interim of
         the Republic of Uzbekistan in China Batyr Tursunov" → "Batyr Tursunov"."""
@@ -508,8 +548,10 @@ class MentionFinder:
             if nxt is not None and nxt.label_ in ("STATE", "CAPITAL", "SUBNATIONAL"):
                 j = nxt.end
         k = j
-        while k < len(doc) and k - j < 4 and doc[k].pos_ == "PROPN" and k not in taken \
-                and doc[k].text[:1].isupper() and (label_at.get(k) is None or label_at[k].label_ == "PERSON"):
+        while k < len(doc) and k - j < 5 and k not in taken and (
+                (doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+                 and (label_at.get(k) is None or label_at[k].label_ == "PERSON"))
+                or (doc[k].text == "-" and k > j and k + 1 < len(doc) and doc[k + 1].text[:1].isupper())):
             k += 1
         if k - j >= 2 and doc[j].sent.start == doc[end - 1].sent.start:
             return j, k
