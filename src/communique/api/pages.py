@@ -105,7 +105,9 @@ def events(request: Request, db: Db, flt: Filter, page: Page = 1, per_page: PerP
         params.append(("sort", sort.value))
     if per_page != 50:
         params.append(("per_page", str(per_page)))
+    sort_form = flt.query_params() + ([("per_page", str(per_page))] if per_page != 50 else [])
     return render(request, "events.html", page="events", flt=flt, params=params, filter_params=flt.query_params(),
+                  sort_form=sort_form,
                   events=found, total=total, page_number=page, pages=pages, per_page=per_page, sort=sort.value,
                   sorts=list(queries.SORTS), facets=_facets(db))
 

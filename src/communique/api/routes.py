@@ -24,8 +24,8 @@ from communique.store.export import copy_sql, flat_events_sql
 
 router = APIRouter(prefix="/api")
 
-NOT_FOUND = {404: {"model": schemas.Problem, "description": "no such id"}}
-BAD = {422: {"description": "a parameter the API cannot use; `detail` says which and why"}}
+BAD = {422: {"model": schemas.Invalid, "description": "a parameter the API cannot use; `detail` says which and why"}}
+NOT_FOUND = {404: {"model": schemas.Problem, "description": "no such id"}, **BAD}
 
 
 class ExportFormat(str, Enum):
@@ -190,7 +190,7 @@ def locations(db: Db, flt: Filter,
     return db.cached(("locations", flt, limit), lambda con: queries.locations(con, flt, limit=limit))
 
 
-@router.get("/facets", tags=["aggregates"])
+@router.get("/facets", tags=["aggregates"], responses=BAD)
 def facets(db: Db) -> dict[str, Any]:
     """What can be filtered on: the codebooks' types, modes, contexts and quad classes, and the
     countries, sectors and kinds present in the database."""

@@ -364,4 +364,15 @@ class Stats(BaseModel):
 
 
 class Problem(BaseModel):
-    detail: str
+    detail: str = Field(description="what went wrong, and what to do")
+
+
+class ParameterError(BaseModel):
+    loc: list[str | int] = Field(description="where: query or path, then the parameter")
+    msg: str
+    type: str
+
+
+class Invalid(BaseModel):
+    detail: str = Field(description="which parameter cannot be used, and why")
+    errors: list[ParameterError] = Field([], description="each problem found by validation, when there were several")

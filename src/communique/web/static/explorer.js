@@ -142,7 +142,8 @@
       label: r.org ? `${r.role} · ${r.org}` : r.role }));
     const width = Math.max(320, el.clientWidth);
     const band = 26;
-    const margin = { top: 6, right: 16, bottom: 26, left: Math.min(220, width * 0.38) };
+    const margin = { top: 6, right: 16, bottom: 26, left: Math.min(230, width * 0.4) };
+    const room = Math.floor((margin.left - 12) / 6.6);  // characters that fit left of the bars
     const height = margin.top + margin.bottom + rows.length * band;
     let [lo, hi] = [d3.min(rows, (r) => r.from), d3.max(rows, (r) => r.to)];
     if (+lo === +hi) { lo = d3.utcMonth.offset(lo, -6); hi = d3.utcMonth.offset(hi, 6); }
@@ -153,7 +154,7 @@
     const row = svg.append("g").selectAll("g").data(rows).join("g")
       .attr("transform", (_, i) => `translate(0,${margin.top + i * band})`);
     row.append("text").attr("class", "role-label").attr("x", margin.left - 8).attr("y", band / 2 + 4)
-      .attr("text-anchor", "end").text((r) => (r.label.length > 34 ? r.label.slice(0, 33) + "…" : r.label));
+      .attr("text-anchor", "end").text((r) => (r.label.length > room ? r.label.slice(0, room - 1) + "…" : r.label));
     row.append("rect").attr("class", "role-bar").attr("rx", 4)
       .attr("x", (r) => x(r.from) - 4).attr("width", (r) => Math.max(8, x(r.to) - x(r.from) + 8))
       .attr("y", 5).attr("height", band - 10)
