@@ -188,7 +188,7 @@ class EventCoder:
         are a promise (AGREE) or a threat (THREATEN), stated now.  A scheduled
         meeting ("will visit Beijing next week") stays a plan, not an event,
         unless the actor itself announces it."""
-        if cand.type == "AGREE" and cand.anchor.lemma_.lower() in ("vow", "swear", "pledge", "promise"):
+        if cand.type == "AGREE" and cand.anchor.lemma_.lower() in ("vow", "swear", "sworn", "pledge", "promise"):
             comp = next((c for c in cand.anchor.children if c.dep_ == "xcomp"), None)
             if comp is not None and any(s.type in _CONFLICT_TYPES for s in self.lex.verbs.get(comp.lemma_.lower(), ())):
                 cand.type, cand.mode, cand.cameo = "THREATEN", None, "130"
@@ -198,6 +198,8 @@ class EventCoder:
             return
         if any(r.startswith("embedded under") for r in cand.reasons):
             return
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in cand.anchor.children) or not any(a.actor for a in cand.sources):
+            return  # "the agreement is yet to be finalized": nobody has said they will
         node, speech = cand.anchor, None
         for _ in range(4):
             if node.dep_ in ("ccomp", "xcomp", "conj") and node.head is not node:
@@ -1076,11 +1078,19 @@ class EventCoder:
 
     @staticmethod
     def _habitual(cand: Candidate, anchor: Token) -> None:
-        """"are frequently detained", "routinely beat": a habit, not an act."""
+        """"are frequently detained", "routinely beat", "escape when attacked": a habit, not an act."""
         for c in anchor.children:
             if c.dep_ == "advmod" and c.lower_ in _HABITUAL:
                 cand.hypothetical = True
                 cand.reasons.append(f"habitual: '{c.text}'")
+            if c.dep_ == "mark" and c.lower_ in ("when", "whenever") and anchor.dep_ == "advcl" \
+                    and anchor.head.tag_ in ("VBP", "VBZ"):
+                cand.hypothetical = True
+                cand.reasons.append("generic: 'when' in the present tense")
+        # "instead of calling for ...": the alternative was not taken
+        if anchor.dep_ == "pcomp" and anchor.head.lower_ == "of" and anchor.head.head.lower_ == "instead":
+            cand.negated = True
+            cand.reasons.append("negated: 'instead of'")
 
     def _noun_modality(self, doc: Doc, cand: Candidate, noun: Token) -> None:
         for c in noun.children:
@@ -1117,6 +1127,9 @@ class EventCoder:
             if any(a.dep_ in ("aux", "auxpass") and a.lower_ in _FUTURE_AUX for a in head.children):
                 cand.future = True
                 cand.reasons.append("future: 'will be held'")
+            if any(a.dep_ == "aux" and a.lower_ in _MODAL_AUX | {"would"} for a in head.children):
+                cand.hypothetical = True
+                cand.reasons.append("modal: 'talks must continue'")
 
     def _embedding(self, cands: list[Candidate]) -> None:
         """Complements of requests, threats, offers and refusals are not facts:
@@ -1222,14 +1235,19 @@ class EventCoder:
                     cand.time_tokens.append(c)
 
     def _has_threat(self, tok: Token) -> bool:
-        """"warned of consequences / that it would retaliate"."""
-        for t in tok.subtree:
-            if t.lemma_.lower() in ("consequence", "retaliate", "retaliation", "countermeasure", "response",
-                                   "respond", "punish", "strike", "attack", "sanction", "action", "measure", "force"):
-                if t.lemma_.lower() in ("response", "respond", "measure", "action") and not any(
-                        a.lower_ in ("firm", "firmly", "strong", "strongly", "resolute", "decisive", "military", "necessary", "retaliatory", "tough")
-                        for a in t.subtree):
-                    continue
+        """"warned of consequences", "warned that it would retaliate": the warner's own
+        harm to come — not a warning about someone else's ("warned of an IS resurgence")."""
+        for p in tok.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                if any(o.lemma_.lower() in ("consequence", "retaliation", "countermeasure", "response", "reprisal")
+                       for o in self._pobjs(p)):
+                    return True
+            if p.dep_ == "dobj" and p.lemma_.lower() in ("consequence", "retaliation", "countermeasure"):
+                return True
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is not None and any(a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll") for a in comp.children):
+            subj = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.lower_ in ("it", "we", "he", "she", "they"):
                 return True
         return False
 

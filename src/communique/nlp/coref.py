@@ -97,6 +97,8 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
             if desc.org and cand.org and not (_words(desc.org) & _words(cand.org)):
                 return desc.country is not None and desc.country == cand.country
             return True
+    if desc.plural and cand.kind == "person":
+        return False  # "Ukrainian officials" are not Zelenskyy
     if desc.country and cand.country and desc.country == cand.country and cand.kind == "person":
         return desc.kind == "description" and (desc.role is None or desc.sector in (None, "GOV"))
     if desc.org and cand.org and _words(desc.org) & _words(cand.org) and cand.kind == "person":
@@ -118,6 +120,8 @@ class Coreference:
                 named.append(m)
             elif m.kind in ("organisation", "state", "subnational", "place"):
                 named.append(m)
+            elif m.kind == "collective" and m.plural:
+                named.append(m)  # "Radical French farmers said they would ..." 
             elif m.kind == "description":
                 m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
                 if m.antecedent is None and m.role and not m.plural:
@@ -234,6 +238,8 @@ class Coreference:
             if not want_person and not want_plural and r.kind not in ("organisation", "state", "subnational"):
                 continue
             if want_plural and r.kind == "person":
+                continue
+            if not want_plural and r.kind == "collective":
                 continue
             sent_gap = 0 if doc[c.start].sent.start == sent.start else 1
             if m.start - c.start > 300:
