@@ -30,6 +30,8 @@ from typing import Any, ClassVar, Iterator, NamedTuple, Sequence, Union
 import yaml
 from unidecode import unidecode
 
+from communique.errors import CommuniqueError
+
 __all__ = [
     "CountryEntry", "DictionaryError", "Entry", "KnowledgeBase", "Match", "OrgEntry",
     "PersonEntry", "PersonRole", "SPECIAL_COUNTRY_CODES", "SubnationalEntry", "TitleEntry",
@@ -270,8 +272,9 @@ class Match(NamedTuple):
     how: str  # name | alias | abbreviation | capital | demonym | organ
 
 
-class DictionaryError(ValueError):
-    """A problem in a dictionary file, with the line and field it is at."""
+class DictionaryError(CommuniqueError, ValueError):
+    """A problem in a dictionary file, with the line and field it is at (the CLI prints
+    it as one line and exits with code 2)."""
 
     def __init__(self, path: str | Path, line: int | None, field: str | None, message: str) -> None:
         self.path, self.line, self.field, self.message = str(path), line, field, message
