@@ -549,6 +549,14 @@ class EventCoder:
                 agent = next((c for c in light.children if c.dep_ == "agent"), None)
                 sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent") if agent else []
             targets = self._noun_targets(doc, tok, sense, preps, light)
+            if sense.mode == "multilateral" and sense.get("gathering"):
+                # "held the Qingdao Summit": the gathering, named, to merge with its other mentions
+                left = tok.left_edge.i
+                while left < tok.i and doc[left].dep_ in ("det", "poss"):
+                    left += 1
+                gathering_name = doc[left:tok.i + 1]
+            else:
+                gathering_name = None
             if light.dep_ in ("acl", "relcl") and light.head is tok:
                 agent = next((c for c in light.children if c.dep_ == "agent"), None)
                 sources = self._args(doc, self._pobjs(agent), "agent") if agent is not None else []
@@ -565,6 +573,7 @@ class EventCoder:
             span = doc[min(light.i, tok.i):max(light.i, tok.i) + 1] if light.i > tok.i else doc[tok.i:tok.i + 1]
             rule = f"light-verb:{light.lemma_.lower()}-{sense.key}"
         else:
+            gathering_name = None
             if tok.dep_ in _PASS_SUBJ and head.lemma_.lower() in ("hold", "conduct", "stage", "sign", "reach"):
                 # "Talks were held between A and B"
                 anchor = head
@@ -602,6 +611,8 @@ class EventCoder:
             rule = f"nominal:{sense.key}"
         cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
                          anchor=anchor, sentence=sent, sources=sources, targets=targets, rule=rule)
+        if light is not None and gathering_name is not None and len(gathering_name) > 1:
+            cand.gathering = gathering_name
         self._reciprocal(cand)
         self._modality(doc, cand, anchor)
         self._noun_modality(doc, cand, tok)

@@ -95,7 +95,8 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
         a, b = _words(desc.role), _words(cand.role)
         if a & b - {"of", "the", "and"}:
             if desc.org and cand.org and not (_words(desc.org) & _words(cand.org)):
-                return desc.country is not None and desc.country == cand.country
+                # the SCO's Secretary-General is not the UN's; two ministers of one state may be
+                return desc.country not in (None, "IGO") and desc.country == cand.country
             return True
     if desc.plural and cand.kind == "person":
         return False  # "Ukrainian officials" are not Zelenskyy
