@@ -129,7 +129,27 @@ class Coreference:
                     named.append(m)  # "the Prime Minister of Uzbekistan": a person, unnamed
             elif m.kind == "pronoun":
                 self._link_pronoun(doc, m, named)
+        self._share_roles(mentions)
         return doc
+
+    @staticmethod
+    def _share_roles(mentions: list[Mention]) -> None:
+        """A person's office is stated once ("Secretary of the CPC Chongqing Municipal
+        Committee Chen Min'er") and holds for the whole chain: the named root takes
+        the first stated title, and a description ("the head of state") resolved to
+        the person reports the person's own title."""
+        for m in mentions:
+            r = m.resolved
+            if r is m or r.kind != "person" or not m.role:
+                continue
+            if r.role is None and m.kind == "person":
+                r.role, r.org, r.role_start, r.role_end = m.role, m.org, m.role_start, m.role_end
+                r.country = r.country or m.country
+                r.sector = r.sector or m.sector
+        for m in mentions:
+            r = m.resolved
+            if m.kind == "description" and r is not m and r.kind == "person" and r.role:
+                m.role, m.org = r.role, r.org
 
     @staticmethod
     def _link_forward(mentions: list[Mention]) -> None:

@@ -370,6 +370,8 @@ class MentionFinder:
         m.role = role_span.text
         m.role_start, m.role_end = role_span.start_char, role_span.end_char
         entry = self.kb.title(chosen.text) if self.kb else None
+        if entry is not None and chosen.text.isupper() and len(chosen.text) <= 4 and role_end == chosen.end:
+            m.role = entry.title  # "PM" is "Prime Minister"; the span still points at "PM
         m.rank = entry.rank if entry else None
         # organisation and country: the phrase's KB spans, modifiers first
         org_sp = country = org_name = None
