@@ -37,7 +37,8 @@ _NOT_NAMES = {"States", "Nations", "Members", "Parties", "Forces", "Affairs", "R
 # Lower-case words that stay inside a title phrase ("Nigerian junior foreign minister").
 _TITLE_MODIFIERS = {"junior", "senior", "deputy", "vice", "former", "acting", "top", "chief", "first",
                     "interim", "outgoing", "incoming", "new", "newly", "appointed", "elected", "then",
-                    "state", "foreign", "defence", "defense", "interior", "finance", "trade", "prime"}
+                    "state", "foreign", "defence", "defense", "interior", "finance", "trade", "prime",
+                    "counterpart"}
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
 _GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
 
@@ -183,6 +184,7 @@ class MentionFinder:
                                         plural=low in _PLURAL_PRONOUNS or low in _FIRST_PERSON))
                 taken.add(tok.i)
         mentions.sort(key=lambda m: m.start)
+        self._people_taken_for_places(doc, mentions)
         doc._.kb_label_at = label_at
         doc._.mentions = mentions
         index: dict[int, Mention] = {}
@@ -520,6 +522,22 @@ class MentionFinder:
                           sector="CVL", role=sp.text, plural=True, rule="collective:people")
 
     @staticmethod
+    def _people_taken_for_places(doc: Doc, mentions: list[Mention]) -> None:
+        """"Hideo Tarumi, Japan's ambassador to China": a name the NER took for an
+        unknown place is a person when a title stands in apposition to it."""
+        by_start = {m.start: m for m in mentions}
+        for m in mentions:
+            if m.kind != "place" or m.kb_id or m.end >= len(doc) or doc[m.end].text != ",":
+                continue
+            app = by_start.get(m.end + 1)
+            if app is None or app.kind != "description" or not app.role or app.plural:
+                continue
+            m.kind, m.role, m.org, m.country, m.sector = "person", app.role, app.org, app.country, app.sector
+            m.role_start, m.role_end = app.role_start, app.role_end
+            m.rule = "ner:place-with-title-apposition"
+            app.antecedent = m
+
+    @staticmethod
     def _surnames(doc: Doc, persons: list[Mention], taken: set[int]) -> Iterable[Mention]:
         """"Zhang thanked ..." after "Zhang Ming": a word of an earlier full name,
         standing alone where the NER saw no name, is that person."""
@@ -549,6 +567,8 @@ class MentionFinder:
             nxt = label_at.get(j + 1)
             if nxt is not None and nxt.label_ in ("STATE", "CAPITAL", "SUBNATIONAL"):
                 j = nxt.end
+        if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "PROPN":
+            j += 1  # "the Ambassador of the Russian Federation to Kyrgyzstan, Nikolay Udovichenko
         k = j
         while k < len(doc) and k - j < 5 and k not in taken and (
                 (doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
