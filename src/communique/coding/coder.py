@@ -189,7 +189,7 @@ class EventCoder:
         meeting ("will visit Beijing next week") stays a plan, not an event,
         unless the actor itself announces it."""
         if cand.type == "AGREE" and cand.anchor.lemma_.lower() in ("vow", "swear", "sworn", "pledge", "promise"):
-            comp = next((c for c in cand.anchor.children if c.dep_ == "xcomp"), None)
+            comp = next((c for c in cand.anchor.children if c.dep_ in ("xcomp", "advcl")), None)
             if comp is not None and any(s.type in _CONFLICT_TYPES for s in self.lex.verbs.get(comp.lemma_.lower(), ())):
                 cand.type, cand.mode, cand.cameo = "THREATEN", None, "130"
                 cand.reasons.append(f"a vow to '{comp.text}' is a threat")
@@ -362,8 +362,8 @@ class EventCoder:
                 return reject(f"needs {sorted(wanted)}")
         if sense.get("requires_complement"):
             comps = set(sense.get("requires_complement"))
-            has = any(c.dep_ in comps for c in tok.children) or bool(comps & set(preps)) \
-                or ("on" in comps and "upon" in preps) or ("dobj" in comps and dobj is not None)
+            has = any(c.dep_ in comps or c.lower_ in comps or (c.lower_ == "upon" and "on" in comps)
+                      for c in tok.children) or bool(comps & set(preps)) or ("dobj" in comps and dobj is not None)
             if not has:
                 return reject("needs a complement (agree to/on..., decide to...)")
         if sense.get("forbid_complement_lemmas"):

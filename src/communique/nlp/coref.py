@@ -122,7 +122,9 @@ class Coreference:
             elif m.kind in ("organisation", "state", "subnational", "place"):
                 named.append(m)
             elif m.kind == "collective" and m.plural:
-                named.append(m)  # "Radical French farmers said they would ..." 
+                named.append(m)  # "Radical French farmers said they would ..."
+            if m.kind == "description" and m.plural and m.antecedent is None:
+                named.append(m)  # "the rebels said they will ..." 
             elif m.kind == "description":
                 m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
                 if m.antecedent is None and m.role and not m.plural:
