@@ -157,7 +157,41 @@ class EventCoder:
         for cand in out:
             self._stated_intent(cand)
             self._refused_concession(cand)
+        for cand in out:
+            self._target_from_clause(doc, cand, out)
         return out
+
+    def _target_from_clause(self, doc: Doc, cand: Candidate, sentence_cands: list[Candidate]) -> None:
+        """Targets often sit in the clause the act is about: "is willing to withdraw its
+        troops from Lebanon", "offered to negotiate with the president of Armenia",
+        "began a hunger strike to demand the return of property seized by Algerian
+        forces": with no target of its own, the event takes the embedded event's
+        target, else the first other actor named in its complement or purpose clause."""
+        if any(a.actor for a in cand.targets) or cand.type == "CONSULT" and cand.mode == "multilateral":
+            return
+        sources = {id(a.actor) for a in cand.sources if a.actor}
+        clauses = [c for c in cand.anchor.children if c.dep_ in ("xcomp", "advcl", "ccomp")]
+        if cand.trigger[-1] is not cand.anchor:
+            clauses += [c for c in cand.trigger[-1].children if c.dep_ in ("xcomp", "acl", "ccomp")]
+        for clause in clauses:
+            inner = next((c for c in sentence_cands if c is not cand and c.anchor is clause), None)
+            if inner is not None:
+                found = [a for a in inner.targets if a.actor and id(a.actor) not in sources]
+                if found:
+                    cand.targets = found
+                    cand.reasons.append(f"target from the embedded '{inner.trigger.text}'")
+                    return
+            index = doc._.mention_index or {}
+            for tok in clause.subtree:
+                m = index.get(tok.i)
+                if m is None or m.kind in ("pronoun", "facility") or tok.dep_ in ("nsubj",) and tok.head is clause:
+                    continue
+                r = m.resolved
+                if id(r) in sources or r.kind == "pronoun":
+                    continue
+                cand.targets = [Arg(tok, m, "clause")]
+                cand.reasons.append(f"target from the clause '{clause.text}'")
+                return
 
     @staticmethod
     def _inherit_agent(cand: Candidate, earlier: list[Candidate]) -> None:
