@@ -476,9 +476,9 @@ class Store:
     def _sample(self, event_id: str) -> dict[str, Any]:
         row = self._fetch(
             """SELECT e.*, d.text, coalesce(d.source_id, d.doc_id) AS public_id, d.title,
-                      (SELECT string_agg(coalesce(name, actor_id), '; ' ORDER BY position) FROM event_actors a
+                      (SELECT string_agg(coalesce(name, role, actor_id), '; ' ORDER BY position) FROM event_actors a
                        WHERE a.event_id = e.event_id AND side = 'source') AS source,
-                      (SELECT string_agg(coalesce(name, actor_id), '; ' ORDER BY position) FROM event_actors a
+                      (SELECT string_agg(coalesce(name, role, actor_id), '; ' ORDER BY position) FROM event_actors a
                        WHERE a.event_id = e.event_id AND side = 'target') AS target
                FROM events e JOIN documents d USING (doc_id) WHERE e.event_id = ?""",
             [event_id],
