@@ -502,6 +502,24 @@ def test_cached_aggregates_follow_the_file(db, tmp_path):
     assert client.get("/api/events").json()["total"] == STATED + 1
 
 
+def test_actors_are_shown_as_people_corrected_them(db, tmp_path):
+    from communique.store.actors import merge
+
+    path = tmp_path / "corrected.duckdb"
+    path.write_bytes(db.read_bytes())
+    with Store(path) as store:
+        merge(store, "person:ingrid-berg", into="person:lars-holm", by="test", note="one person, two names")
+    client = TestClient(create_app(path))
+    assert events_of(client, actor="person:ingrid-berg")["total"] == 0
+    assert events_of(client, actor="person:lars-holm")["total"] == 3
+    oslo = events_of(client, location="Oslo")["events"][0]
+    assert [p["actor_id"] for p in oslo["target"]] == ["person:lars-holm"]
+    assert client.get("/api/actors/person:ingrid-berg").status_code == 404
+    counterparts = client.get("/api/actors/person:amina-diallo").json()["counterparts"]
+    assert [(c["actor_id"], c["events"]) for c in counterparts] == [("person:lars-holm", 3)]
+    assert "Ingrid Berg" in client.get("/api/actors/person:lars-holm").json()["aliases"]
+
+
 WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import threading
 import time
 import weakref
@@ -35,6 +36,30 @@ from communique.store import Store
 
 T = TypeVar("T")
 _OPEN: "weakref.WeakSet[Database]" = weakref.WeakSet()
+
+
+# People's corrections of actors (merges, splits, edits; schema 4) are applied when data is read,
+# through views with the columns of the tables they correct.  Without corrections the tables
+# themselves are read: the same rows, and their indexes serve look-ups.
+CORRECTED_VIEWS = {"event_actors": "event_actors_corrected", "actors": "actors_corrected",
+                   "mentions": "mentions_corrected", "actor_roles": "actor_roles_corrected"}
+_ACTOR_TABLES = re.compile(r"\b(" + "|".join(CORRECTED_VIEWS) + r")\b")
+
+
+class Reader:
+    """A read-only cursor that reads actors as corrected, when there are corrections."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, corrected: bool) -> None:
+        self.cursor = cursor
+        self.corrected = corrected
+
+    def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
+        if self.corrected:
+            sql = _ACTOR_TABLES.sub(lambda m: CORRECTED_VIEWS[m.group(1)], sql)
+        return self.cursor.execute(sql, params if params is not None else [])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.cursor, name)
 
 
 def _is_lock_conflict(exc: duckdb.Error) -> bool:
@@ -65,6 +90,7 @@ class Database:
         self._polite_until = 0.0
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_guard = threading.Lock()
+        self._corrections: tuple[tuple[int, ...], bool] | None = None
         self._stopped = False
         _OPEN.add(self)
         if linger > 0:
@@ -83,7 +109,7 @@ class Database:
     # --- connections -------------------------------------------------------------------
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def cursor(self) -> Iterator[Reader]:
         """A read-only cursor on one snapshot of the file."""
         shared = self._acquire()
         try:
@@ -93,10 +119,21 @@ class Database:
             raise
         try:
             cursor.execute("SET enable_progress_bar = false")  # a server has no terminal to draw it on
-            yield cursor
+            yield Reader(cursor, self._has_corrections(cursor))
         finally:
             cursor.close()
             self._release()
+
+    def _has_corrections(self, cursor: duckdb.DuckDBPyConnection) -> bool:
+        signature = self.signature()
+        known = self._corrections
+        if known is None or known[0] != signature:
+            found = cursor.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'actor_corrections'").fetchone()[0]
+            if found:
+                found = cursor.execute("SELECT count(*) FROM actor_corrections").fetchone()[0]
+            known = self._corrections = (signature, bool(found))
+        return known[1]
 
     @property
     def polite(self) -> bool:
@@ -182,7 +219,7 @@ class Database:
         with self.cursor() as con:
             return rows(con, sql, params)
 
-    def cached(self, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    def cached(self, key: Hashable, compute: Callable[[Reader], T]) -> T:
         """``compute(cursor)``, remembered until the file changes: aggregates over millions of
         events are computed once per version of the database, not once per page view."""
         if self.cache_size <= 0:
@@ -221,7 +258,7 @@ def _close_all() -> None:
         database.close()
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def rows(con: Reader | duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     """Run a query and return its rows as dicts keyed by column name."""
     cursor = con.execute(sql, params or [])
     names = [c[0] for c in cursor.description]

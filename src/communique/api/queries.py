@@ -624,23 +624,27 @@ def network(con: duckdb.DuckDBPyConnection, flt: EventFilter, *, limit: int = 20
     """Source → target edges weighted by event count, split into cooperation and conflict; the
     ``limit`` heaviest edges and the actors they join.  ``within``: only edges between these actors."""
     where, params = flt.where()
-    inside = ""
-    extra: list[Any] = []
-    if within is not None:
-        inside = "AND list_contains(?, s.actor_id) AND list_contains(?, t.actor_id)"
-        extra = [within, within]
+    inside, members = "", []
+    if within is not None:  # literal lists: looked up in the index on event_actors.actor_id
+        members = list(within)
+        inside = f"AND s.actor_id IN ({_marks(members)}) AND t.actor_id IN ({_marks(members)})"
+    # Each (event, source, target) once, then the events' classes: exact counts, without a
+    # DISTINCT over event ids per edge (four times slower over a million events).
     edges = rows(con, f"""
-        WITH picked AS (SELECT event_id, quad_class, goldstein FROM events e WHERE {where})
-        SELECT s.actor_id AS source, t.actor_id AS target, count(DISTINCT p.event_id) AS events,
-               count(DISTINCT p.event_id) FILTER (p.quad_class IN (1, 2)) AS cooperation,
-               count(DISTINCT p.event_id) FILTER (p.quad_class IN (3, 4)) AS conflict,
-               round(avg(p.goldstein), 2) AS goldstein
-        FROM picked p
-        JOIN event_actors s ON s.event_id = p.event_id AND s.side = 'source'
-        JOIN event_actors t ON t.event_id = p.event_id AND t.side = 'target'
-        WHERE s.actor_id IS NOT NULL AND t.actor_id IS NOT NULL AND s.actor_id <> t.actor_id {inside}
-        GROUP BY s.actor_id, t.actor_id ORDER BY events DESC, source, target LIMIT ?""",
-        [*params, *extra, limit])
+        WITH pairs AS (
+            SELECT DISTINCT s.event_id, s.actor_id AS source, t.actor_id AS target
+            FROM event_actors s JOIN event_actors t ON t.event_id = s.event_id AND t.side = 'target'
+            WHERE s.side = 'source' AND s.actor_id IS NOT NULL AND t.actor_id IS NOT NULL
+              AND s.actor_id <> t.actor_id {inside}
+        )
+        SELECT x.source, x.target, count(*) AS events,
+               count(*) FILTER (e.quad_class IN (1, 2)) AS cooperation,
+               count(*) FILTER (e.quad_class IN (3, 4)) AS conflict,
+               round(avg(e.goldstein), 2) AS goldstein
+        FROM pairs x JOIN events e ON e.event_id = x.event_id
+        WHERE {where}
+        GROUP BY x.source, x.target ORDER BY events DESC, x.source, x.target LIMIT ?""",
+        [*members, *members, *params, limit])
     weight: dict[str, int] = defaultdict(int)
     for edge in edges:
         weight[edge["source"]] += edge["events"]
