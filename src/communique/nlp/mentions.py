@@ -221,6 +221,9 @@ class MentionFinder:
         inside = instrument_spans(doc.text)
         cands = [c for c in cands if c[2] not in ("ORG", "FAC") or not any(
             a <= doc[c[0]].idx < b for a, b in inside)]
+        # a nationality word the NER took for a name ("Tajik forces"): a modifier, not an actor
+        demonyms = {(sp.start, sp.end) for sp in kb_spans if sp.label_ == "DEMONYM"}
+        cands = [c for c in cands if c[4] or (c[0], c[1]) not in demonyms]
         for sp in kb_spans:
             if sp.label_ == "TITLE" or sp.label_ == "DEMONYM":
                 continue
