@@ -15,7 +15,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -55,7 +54,8 @@ def _user_errors() -> Iterator[None]:
 
 def _db(ctx: typer.Context, db: Path) -> Path:
     """``communique actors --db X show NAME`` means X too: the group's --db when the command has none."""
-    if ctx.get_parameter_source("db") in (click.core.ParameterSource.DEFAULT, None) and ctx.parent is not None:
+    source = ctx.get_parameter_source("db")
+    if getattr(source, "name", "DEFAULT") == "DEFAULT" and ctx.parent is not None:
         parent_db = ctx.parent.params.get("db")
         if parent_db is not None:
             return Path(parent_db)
@@ -147,12 +147,16 @@ def show(
     out.print(f"{profile['events']} events in {profile['documents']} documents")
     if profile["roles"]:
         roles = Table(title="Roles over time", title_justify="left", header_style="bold")
-        for column in ("role", "organisation", "held", "seen in documents", "documents", "evidence", "source"):
-            roles.add_column(column, overflow="fold", justify="right" if column == "documents" else "left")
+        for column in ("role", "organisation", "held (knowledge base)", "stated in documents", "evidence"):
+            roles.add_column(column, overflow="fold")
         for r in profile["roles"]:
+            stated = ""
+            if r["documents"]:
+                stated = f"{r['documents']} document{'s' if r['documents'] > 1 else ''}"
+                seen = _span(r["first_seen"], r["last_seen"])
+                stated += f", {seen}" if seen else ""
             roles.add_row(escape(r["role"] or ""), escape(r["org"] or ""), _span(r["start"], r["end"]),
-                          _span(r["first_seen"], r["last_seen"]), str(r["documents"] or ""),
-                          escape(r["evidence"] or ""), r["source"])
+                          stated, escape(r["evidence"] or ""))
         out.print(roles)
     if profile["counterparts"]:
         table = Table(title="Counterparts", title_justify="left", header_style="bold")

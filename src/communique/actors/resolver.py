@@ -118,16 +118,32 @@ def office_of(kb: KnowledgeBase, role: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=4096)
-def _org_ids(kb: KnowledgeBase, org: str) -> frozenset[str]:
-    found = {m.entry.kb_id for m in kb.match(org)}
-    return frozenset(found or {name_key(org)})
+def _org_entries(kb: KnowledgeBase, org: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The KB ids an organisation's name has, and the countries of those entries."""
+    entries = [m.entry for m in kb.match(org)]
+    return (frozenset(e.kb_id for e in entries),
+            frozenset(c for e in entries if (c := getattr(e, "country", None)) and c != "IGO"))
 
 
 def same_org(kb: KnowledgeBase, a: str | None, b: str | None) -> bool | None:
-    """True / False when both are given, None when either is missing."""
+    """Whether two organisations (of an office) are one: True or False when the text
+    decides, None when either is missing or unknown and nothing links them."""
     if not a or not b:
         return None
-    return bool(_org_ids(kb, a) & _org_ids(kb, b))
+    key_a, key_b = name_key(a), name_key(b)
+    if key_a == key_b:
+        return True
+    (ids_a, countries_a), (ids_b, countries_b) = _org_entries(kb, a), _org_entries(kb, b)
+    if ids_a & ids_b:
+        return True
+    if not ids_a and not ids_b:
+        return None
+    if not ids_a or not ids_b:
+        # a known name inside the unknown one: "Uzbekistan", "Ministry of Foreign Affairs of Uzbekistan"
+        known, other = (key_a, key_b) if ids_a else (key_b, key_a)
+        return True if f" {known} " in f" {other} " else None
+    national = any(i.startswith("country:") for i in ids_a | ids_b)
+    return bool(national and countries_a & countries_b)
 
 
 def _office_agrees(kb: KnowledgeBase, person: PersonEntry, stated: Iterable[tuple[str, str | None]],
@@ -232,11 +248,15 @@ def resolve(m, doc_id: str, kb: KnowledgeBase | None = None, person_ids: dict[in
         return Resolved(actor_id, name, name, "organisation", r.country, r.sector)
     if kind in ("state", "subnational", "place"):
         name = r.name or ""
+        label = name
         if kind == "state" and r.country:
             actor_id = f"state:{r.country}"
+            country = kb.country(r.country)
+            label = country.name if country else name  # "Beijing" said: the actor is China
         else:
             actor_id = r.kb_id or f"place:{slug(name)}" + (f":{r.country}" if r.country else "")
-        return Resolved(actor_id, name, name, "state" if kind == "state" else "subnational",
+            label = (kb.display_name(r.kb_id) if r.kb_id else None) or name
+        return Resolved(actor_id, name, label, "state" if kind == "state" else "subnational",
                         r.country, r.sector or "GOV")
     # unnamed: collectives and unresolved descriptions
     role = r.role or ""
