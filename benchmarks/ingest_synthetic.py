@@ -100,7 +100,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--events-per-doc", type=int, default=5)
-    ap.add_argument("--batch-docs", type=int, default=2000, help="documents per write transaction")
+    ap.add_argument("--batch-docs", type=int, default=10_000, help="documents per write transaction")
     ap.add_argument("--db", default=None, help="database file (default: a temporary one, deleted)")
     args = ap.parse_args()
 

@@ -33,7 +33,6 @@ import duckdb
 import pyarrow as pa
 import yaml
 
-from communique.model import stable_hash
 
 PLACE_POLICIES = ("same_or_none", "same", "ignore")
 
@@ -122,6 +121,11 @@ class _Open:
     size: int = 1
 
 
+def incident_id(first_event_id: str) -> str:
+    """Stable: named after the event it started from."""
+    return f"i-{first_event_id}"
+
+
 def group_key(report: Report, rules: IncidentRules) -> tuple:
     if report.type in rules.direction_insensitive:
         actors: tuple = ("~", tuple(sorted(set(report.source) | set(report.target))))
@@ -179,7 +183,7 @@ def merge(reports: Iterable[Report], rules: IncidentRules) -> Iterator[Member]:
             current_key, open_ = key, []
         alone = _why_alone(report, rules)
         if alone is not None:
-            yield Member(stable_hash("incident", report.event_id), report.event_id, report.doc_id, 0, alone)
+            yield Member(incident_id(report.event_id), report.event_id, report.doc_id, 0, alone)
             continue
         day = report.day
         assert day is not None
@@ -188,8 +192,7 @@ def merge(reports: Iterable[Report], rules: IncidentRules) -> Iterator[Member]:
         chosen = next((o for o in open_ if _place_fits(o, report, rules)
                        and not (rules.one_event_per_document and report.doc_id in o.docs)), None)
         if chosen is None:
-            chosen = _Open(stable_hash("incident", report.event_id), day, day, report.place, report.place_name,
-                           {report.doc_id})
+            chosen = _Open(incident_id(report.event_id), day, day, report.place, report.place_name, {report.doc_id})
             open_.append(chosen)
             yield Member(chosen.incident_id, report.event_id, report.doc_id, 0, "first report")
             continue
@@ -204,7 +207,11 @@ def merge(reports: Iterable[Report], rules: IncidentRules) -> Iterator[Member]:
 
 # --- in the store ------------------------------------------------------------------
 
-_REPORTS_SQL = """
+# Every event with its group key (type, actors, assertion) and, when it can never be
+# merged, why.  Most groups hold one event: those are settled here in SQL, and only
+# the events of groups that may merge go through `merge` in Python.
+_CANDIDATES_SQL = """
+    CREATE TEMP TABLE incident_candidates AS
     WITH sides AS (
         SELECT event_id,
                list_sort(list(DISTINCT actor_id) FILTER (WHERE side = 'source' AND actor_id IS NOT NULL)) AS src,
@@ -216,14 +223,35 @@ _REPORTS_SQL = """
                coalesce(CAST(e.location_geonameid AS VARCHAR), lower(e.location_name)) AS place,
                e.location_name, e.negated, e.future, e.hypothetical
         FROM events e LEFT JOIN sides s USING (event_id)
+    ), grouped AS (
+        SELECT *,
+               CASE WHEN list_contains($insensitive, type)
+                    THEN '~' || array_to_string(list_sort(list_distinct(list_concat(src, tgt))), chr(31))
+                    ELSE array_to_string(src, chr(31)) || chr(30) || array_to_string(tgt, chr(31)) END AS actor_key,
+               CASE WHEN $require_actors AND len(src) + len(tgt) = 0 THEN 'not merged: no actor'
+                    WHEN day IS NULL THEN 'not merged: undated'
+                    WHEN $require_day AND date_precision IS DISTINCT FROM 'day'
+                         THEN 'not merged: dated only to the ' || coalesce(date_precision, '?')
+               END AS alone
+        FROM keyed
     )
-    SELECT *,
-           CASE WHEN list_contains(?, type)
-                THEN '~' || array_to_string(list_sort(list_distinct(list_concat(src, tgt))), chr(31))
-                ELSE array_to_string(src, chr(31)) || chr(30) || array_to_string(tgt, chr(31)) END AS actor_key
-    FROM keyed
-    ORDER BY type, actor_key, {flags} day NULLS LAST, doc_id, event_id
+    SELECT *, count(*) FILTER (WHERE alone IS NULL) OVER (PARTITION BY type, actor_key {flags}) AS group_size
+    FROM grouped
 """
+
+
+def _reports(con: duckdb.DuckDBPyConnection, flags: str, chunk: int = 100_000) -> Iterator[Report]:
+    """The events of groups that may merge, sorted as `merge` needs them: by group, then day."""
+    query = con.sql(f"""SELECT * FROM incident_candidates WHERE alone IS NULL AND group_size > 1
+                        ORDER BY type, actor_key {flags}, day, doc_id, event_id""")
+    for batch in query.to_arrow_reader(chunk):
+        columns = batch.to_pydict()
+        for row in zip(columns["event_id"], columns["doc_id"], columns["type"], columns["src"], columns["tgt"],
+                       columns["day"], columns["date_precision"], columns["place"], columns["location_name"],
+                       columns["negated"], columns["future"], columns["hypothetical"]):
+            yield Report(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]), row[5], row[6], row[7], row[8],
+                         bool(row[9]), bool(row[10]), bool(row[11]))
+
 
 _INCIDENTS_SQL = """
     INSERT INTO incidents
@@ -253,34 +281,31 @@ _MEMBER_SCHEMA = pa.schema([("incident_id", pa.string()), ("event_id", pa.string
                             ("position", pa.int32()), ("reason", pa.string())])
 
 
-def _reports(con: duckdb.DuckDBPyConnection, rules: IncidentRules, chunk: int = 100_000) -> Iterator[Report]:
-    flags = "negated, future, hypothetical," if rules.same_assertion else ""
-    query = con.sql(_REPORTS_SQL.format(flags=flags), params=[sorted(rules.direction_insensitive)])
-    reader = query.to_arrow_reader(chunk)
-    for batch in reader:
-        columns = batch.to_pydict()
-        for row in zip(columns["event_id"], columns["doc_id"], columns["type"], columns["src"], columns["tgt"],
-                       columns["day"], columns["date_precision"], columns["place"], columns["location_name"],
-                       columns["negated"], columns["future"], columns["hypothetical"]):
-            yield Report(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]), row[5], row[6], row[7], row[8],
-                         bool(row[9]), bool(row[10]), bool(row[11]))
-
-
 def rebuild(con: duckdb.DuckDBPyConnection, rules: IncidentRules, chunk: int = 200_000) -> int:
     """Rebuild the incidents and incident_events tables from the events (in the caller's
     transaction).  Returns the number of incidents."""
-    # The sort runs in DuckDB (on disk if need be); members go back in Arrow chunks.
-    members = list(_member_batches(merge(_reports(con, rules), rules), chunk))
+    flags = ", negated, future, hypothetical" if rules.same_assertion else ""
+    con.execute("DROP TABLE IF EXISTS incident_candidates")
+    con.execute(_CANDIDATES_SQL.format(flags=flags), {
+        "insensitive": sorted(rules.direction_insensitive), "require_actors": rules.require_actors,
+        "require_day": rules.require_day_precision,
+    })
+    # the sort runs in DuckDB (on disk if need be); members come back in Arrow chunks
+    members = list(_member_batches(merge(_reports(con, flags), rules), chunk))
     con.execute("DELETE FROM incident_events")
     con.execute("DELETE FROM incidents")
+    con.execute("""INSERT INTO incident_events
+                   SELECT 'i-' || event_id, event_id, doc_id, 0, coalesce(alone, 'first report')
+                   FROM incident_candidates WHERE alone IS NOT NULL OR group_size <= 1""")
     for table in members:
         con.register("incoming_members", table)
         try:
             con.execute("INSERT INTO incident_events SELECT * FROM incoming_members")
         finally:
             con.unregister("incoming_members")
+    con.execute("DROP TABLE incident_candidates")
     con.execute(_INCIDENTS_SQL)
-    return int(con.execute("SELECT count(*) FROM incidents").fetchone()[0])
+    return int(con.execute("SELECT count(*) FROM incidents").fetchall()[0][0])
 
 
 def _member_batches(members: Iterable[Member], chunk: int) -> Iterator[pa.Table]:

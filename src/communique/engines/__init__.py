@@ -154,6 +154,7 @@ def run(
             )
             report.shards = ray_run.shards
             stream = ray_run.outcomes(on_read_error=on_read_error)
+            write_every = max(write_every, 2000)  # loading finished shards: fewer, larger transactions
         _write(stream, store, run_id, counts, on_progress, write_every)
         report.incidents = store.rebuild_incidents()
     except KeyboardInterrupt:
