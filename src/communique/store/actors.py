@@ -130,6 +130,33 @@ def find_actor(store: "Store", name_or_id: str, kb: "KnowledgeBase | None" = Non
     raise ActorNotFoundError(f"no stored actor has the id or name {wanted!r} (list them with `communique actors`)")
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Where an actor can appear: the events and documents whose rows carry an id that
+    corrections may turn into it.  Per-actor queries read only those (a plain filter,
+    pushed down to the table scan) instead of correcting every row of the database."""
+
+    actor_id: str
+    events: list[str]
+    documents: list[str]
+
+
+def _reach(store: "Store", actor_id: str) -> _Reach:
+    sources = {actor_id} | {r["actor_id"] for r in _rows(store, """
+        SELECT actor_id FROM actor_final WHERE final_id = ?
+        UNION
+        SELECT f.actor_id FROM actor_splits sp
+        JOIN actor_final f ON f.final_id = sp.actor_id
+        JOIN actor_final t ON t.actor_id = sp.target_id
+        WHERE t.final_id = ?""", [actor_id, actor_id])}
+    ids = sorted(sources)
+    events = [r["event_id"] for r in _rows(
+        store, "SELECT DISTINCT event_id FROM event_actors WHERE list_contains(?, actor_id)", [ids])]
+    documents = [r["doc_id"] for r in _rows(
+        store, "SELECT DISTINCT doc_id FROM mentions WHERE list_contains(?, actor_id)", [ids])]
+    return _Reach(actor_id, events, documents)
+
+
 def actor_profile(store: "Store", name_or_id: str, kb: "KnowledgeBase | None" = None) -> dict[str, Any]:
     """Everything known of one actor: names, country, sector, roles over time (stated in
     the documents, merged with the knowledge base's dated offices) and counterparts."""
@@ -138,11 +165,14 @@ def actor_profile(store: "Store", name_or_id: str, kb: "KnowledgeBase | None" = 
     kb = kb or KnowledgeBase.default()
     actor_id = find_actor(store, name_or_id, kb)
     actor = _rows(store, "SELECT * FROM actors_corrected WHERE actor_id = ?", [actor_id])[0]
+    reach = _reach(store, actor_id)
     counts = _rows(store, f"""
         SELECT (SELECT count(DISTINCT ea.event_id) FROM event_actors_corrected ea JOIN events e
-                ON e.event_id = ea.event_id WHERE ea.actor_id = ? AND {ASSERTED}) AS events,
-               (SELECT count(DISTINCT doc_id) FROM mentions_corrected WHERE actor_id = ?) AS documents""",
-                   [actor_id, actor_id])[0]
+                ON e.event_id = ea.event_id
+                WHERE list_contains(?, ea.event_id) AND ea.actor_id = ? AND {ASSERTED}) AS events,
+               (SELECT count(DISTINCT doc_id) FROM mentions_corrected
+                WHERE list_contains(?, doc_id) AND actor_id = ?) AS documents""",
+                   [reach.events, actor_id, reach.documents, actor_id])[0]
     entry = kb.get(actor_id)
     person = entry if isinstance(entry, PersonEntry) else None
     return {
@@ -152,13 +182,13 @@ def actor_profile(store: "Store", name_or_id: str, kb: "KnowledgeBase | None" = 
         "in_knowledge_base": entry is not None,
         "events": counts["events"],
         "documents": counts["documents"],
-        "roles": roles_timeline(store, actor_id, kb, person),
-        "counterparts": counterparts(store, actor_id),
+        "roles": roles_timeline(store, reach, kb, person),
+        "counterparts": counterparts(store, reach),
         "corrections": list_corrections(store, actor_id),
     }
 
 
-def _stated_roles(store: "Store", actor_id: str) -> list[dict[str, Any]]:
+def _stated_roles(store: "Store", reach: _Reach) -> list[dict[str, Any]]:
     """Roles the documents state, one row per wording and organisation."""
     return _rows(store, """
         WITH r AS (
@@ -166,16 +196,16 @@ def _stated_roles(store: "Store", actor_id: str) -> list[dict[str, Any]]:
                    r.doc_id, coalesce(d.source_id, d.doc_id) AS public_id,
                    substr(d.text, r.span_start + 1, r.span_end - r.span_start) AS words
             FROM actor_roles_corrected r JOIN documents d ON d.doc_id = r.doc_id
-            WHERE r.actor_id = ? AND r.role IS NOT NULL
+            WHERE list_contains(?, r.doc_id) AND r.actor_id = ? AND r.role IS NOT NULL
         )
         SELECT mode(role) AS role, mode(org) AS org, min(seen) AS first_seen, max(seen) AS last_seen,
                list(DISTINCT doc_id) AS doc_ids,
                arg_min(public_id || ': "' || coalesce(words, role) || '"', coalesce(seen, '9999')) AS evidence
         FROM r GROUP BY lower(role), lower(coalesce(org, ''))
-        ORDER BY first_seen NULLS LAST, role""", [actor_id])
+        ORDER BY first_seen NULLS LAST, role""", [reach.documents, reach.actor_id])
 
 
-def roles_timeline(store: "Store", actor_id: str, kb: "KnowledgeBase", person=None) -> list[dict[str, Any]]:
+def roles_timeline(store: "Store", reach: _Reach, kb: "KnowledgeBase", person=None) -> list[dict[str, Any]]:
     """The offices held, oldest first: each office the knowledge base dates, with the
     documents that state it, then the offices only the documents state."""
     from communique.actors.resolver import held_on, office_of, same_org
@@ -189,7 +219,7 @@ def roles_timeline(store: "Store", actor_id: str, kb: "KnowledgeBase", person=No
                           start=held.start, end=held.end)) for held in (person.roles if person else ())]
     timeline = [e for _, e in known]
     docs_of: dict[int, set[str]] = defaultdict(set)
-    for row in _stated_roles(store, actor_id):
+    for row in _stated_roles(store, reach):
         office = office_of(kb, row["role"])
         home = next((e for held, e in known
                      if office is not None and office_of(kb, held.role) == office
@@ -210,20 +240,25 @@ def roles_timeline(store: "Store", actor_id: str, kb: "KnowledgeBase", person=No
     return timeline
 
 
-def counterparts(store: "Store", actor_id: str, limit: int = 25) -> list[dict[str, Any]]:
+def counterparts(store: "Store", reach: _Reach, limit: int = 25) -> list[dict[str, Any]]:
     """Who the actor acted on or was acted on by, how often, by event type (asserted events)."""
     rows = _rows(store, f"""
-        WITH mine AS (
-            SELECT DISTINCT ea.event_id, ea.side FROM event_actors_corrected ea WHERE ea.actor_id = ?
+        WITH rows AS (
+            SELECT * FROM event_actors_corrected WHERE list_contains(?, event_id)
+        ), mine AS (
+            SELECT DISTINCT event_id, side FROM rows WHERE actor_id = ?
+        ), named AS (
+            SELECT actor_id, name, country FROM actors_corrected
+            WHERE actor_id IN (SELECT actor_id FROM rows)
         )
         SELECT o.actor_id, any_value(coalesce(k.name, o.name)) AS name, any_value(coalesce(k.country, o.country)) AS country,
                e.type, mine.side, count(DISTINCT e.event_id) AS events
         FROM mine
-        JOIN event_actors_corrected o ON o.event_id = mine.event_id AND o.side <> mine.side
+        JOIN rows o ON o.event_id = mine.event_id AND o.side <> mine.side
         JOIN events e ON e.event_id = mine.event_id
-        LEFT JOIN actors_corrected k ON k.actor_id = o.actor_id
+        LEFT JOIN named k ON k.actor_id = o.actor_id
         WHERE {ASSERTED} AND o.actor_id IS NOT NULL AND o.actor_id <> ?
-        GROUP BY o.actor_id, e.type, mine.side""", [actor_id, actor_id])
+        GROUP BY o.actor_id, e.type, mine.side""", [reach.events, reach.actor_id, reach.actor_id])
     by_actor: dict[str, dict[str, Any]] = {}
     for row in rows:
         c = by_actor.setdefault(row["actor_id"], {"actor_id": row["actor_id"], "name": row["name"],

@@ -46,54 +46,71 @@ SELECT actor_id,
        arg_max(value, correction_id) FILTER (WHERE field = 'sector') AS sector
 FROM actor_corrections WHERE action = 'edit' GROUP BY actor_id;
 
--- The actor a row of a document belongs to after corrections: merges first, then
--- the document's split, then any merge of the split-off actor.
-CREATE MACRO corrected_actor_id(merged, split, split_merged, extracted) AS
-    coalesce(split_merged, split, merged, extracted);
-
-CREATE VIEW event_actors_corrected AS
-WITH mapped AS (
-    SELECT ea.*, corrected_actor_id(m1.target_id, sp.target_id, m2.target_id, ea.actor_id) AS final_id
-    FROM event_actors ea
-    LEFT JOIN actor_merged_into m1 ON m1.actor_id = ea.actor_id
-    LEFT JOIN actor_splits sp ON sp.doc_id = ea.doc_id AND sp.actor_id = coalesce(m1.target_id, ea.actor_id)
-    LEFT JOIN actor_merged_into m2 ON m2.actor_id = sp.target_id
+-- Every id a correction names, and the actor it is in the end (merges followed).
+CREATE VIEW actor_final AS
+WITH ids AS (
+    SELECT actor_id FROM actor_corrections
+    UNION SELECT target_id FROM actor_corrections WHERE target_id IS NOT NULL
 )
-SELECT m.* EXCLUDE (final_id) REPLACE (
-    m.final_id AS actor_id,
-    coalesce(ed.name, k.name, m.name) AS name,
-    coalesce(k.kind, m.kind) AS kind,
-    coalesce(ed.country, m.country) AS country,
-    coalesce(ed.sector, m.sector) AS sector)
-FROM mapped m
-LEFT JOIN actor_edits ed ON ed.actor_id = m.final_id
-LEFT JOIN actors k ON k.actor_id = m.final_id AND m.final_id <> m.actor_id;
+SELECT ids.actor_id, coalesce(m.target_id, ids.actor_id) AS final_id
+FROM ids LEFT JOIN actor_merged_into m ON m.actor_id = ids.actor_id;
+
+-- What a row extracted with one of those ids reads as: the final actor's id, its
+-- edited fields, and (when merged) its name and kind.  Small: one row per id corrected.
+CREATE VIEW actor_overlay AS
+SELECT f.actor_id, f.final_id, ed.name AS edited_name, ed.country AS edited_country, ed.sector AS edited_sector,
+       CASE WHEN f.final_id <> f.actor_id THEN k.name END AS final_name,
+       CASE WHEN f.final_id <> f.actor_id THEN k.kind END AS final_kind
+FROM actor_final f
+LEFT JOIN actor_edits ed ON ed.actor_id = f.final_id
+LEFT JOIN (SELECT actor_id, name, kind FROM actors WHERE actor_id IN (SELECT final_id FROM actor_final)) k
+       ON k.actor_id = f.final_id;
+
+-- The same for the rows of a document an actor was split in: every id whose actor
+-- (after merges) is the split actor reads, in that document, as the split-off actor.
+CREATE VIEW actor_overlay_splits AS
+SELECT sp.doc_id, f.actor_id, o.final_id, o.edited_name, o.edited_country, o.edited_sector,
+       o.final_name, o.final_kind
+FROM actor_splits sp
+JOIN actor_final f ON f.final_id = sp.actor_id
+JOIN actor_overlay o ON o.actor_id = sp.target_id;
+
+-- The views below read one row of overlay per row of data (two hash probes), so
+-- reading through them costs little more than reading the tables.
+CREATE VIEW event_actors_corrected AS
+SELECT ea.* REPLACE (
+    coalesce(s.final_id, g.final_id, ea.actor_id) AS actor_id,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.edited_name, s.final_name, ea.name)
+         ELSE coalesce(g.edited_name, g.final_name, ea.name) END AS name,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.final_kind, ea.kind) ELSE coalesce(g.final_kind, ea.kind) END AS kind,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.edited_country, ea.country)
+         ELSE coalesce(g.edited_country, ea.country) END AS country,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.edited_sector, ea.sector)
+         ELSE coalesce(g.edited_sector, ea.sector) END AS sector)
+FROM event_actors ea
+LEFT JOIN actor_overlay g ON g.actor_id = ea.actor_id
+LEFT JOIN actor_overlay_splits s ON s.doc_id = ea.doc_id AND s.actor_id = ea.actor_id;
 
 CREATE VIEW mentions_corrected AS
-WITH mapped AS (
-    SELECT mt.*, corrected_actor_id(m1.target_id, sp.target_id, m2.target_id, mt.actor_id) AS final_id
-    FROM mentions mt
-    LEFT JOIN actor_merged_into m1 ON m1.actor_id = mt.actor_id
-    LEFT JOIN actor_splits sp ON sp.doc_id = mt.doc_id AND sp.actor_id = coalesce(m1.target_id, mt.actor_id)
-    LEFT JOIN actor_merged_into m2 ON m2.actor_id = sp.target_id
-)
-SELECT m.* EXCLUDE (final_id) REPLACE (
-    m.final_id AS actor_id,
-    coalesce(ed.name, k.name, m.name) AS name,
-    coalesce(k.kind, m.kind) AS kind,
-    coalesce(ed.country, m.country) AS country,
-    coalesce(ed.sector, m.sector) AS sector)
-FROM mapped m
-LEFT JOIN actor_edits ed ON ed.actor_id = m.final_id
-LEFT JOIN actors k ON k.actor_id = m.final_id AND m.final_id <> m.actor_id;
+SELECT mt.* REPLACE (
+    coalesce(s.final_id, g.final_id, mt.actor_id) AS actor_id,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.edited_name, s.final_name, mt.name)
+         ELSE coalesce(g.edited_name, g.final_name, mt.name) END AS name,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.final_kind, mt.kind) ELSE coalesce(g.final_kind, mt.kind) END AS kind,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.edited_country, mt.country)
+         ELSE coalesce(g.edited_country, mt.country) END AS country,
+    CASE WHEN s.final_id IS NOT NULL THEN coalesce(s.edited_sector, mt.sector)
+         ELSE coalesce(g.edited_sector, mt.sector) END AS sector)
+FROM mentions mt
+LEFT JOIN actor_overlay g ON g.actor_id = mt.actor_id
+LEFT JOIN actor_overlay_splits s ON s.doc_id = mt.doc_id AND s.actor_id = mt.actor_id;
 
 -- Roles keep the country and sector of the office (an edit of the person does not change them).
 CREATE VIEW actor_roles_corrected AS
-SELECT r.* REPLACE (corrected_actor_id(m1.target_id, sp.target_id, m2.target_id, r.actor_id) AS actor_id)
+SELECT r.* REPLACE (coalesce(s.final_id, g.final_id, r.actor_id) AS actor_id)
 FROM actor_roles r
-LEFT JOIN actor_merged_into m1 ON m1.actor_id = r.actor_id
-LEFT JOIN actor_splits sp ON sp.doc_id = r.doc_id AND sp.actor_id = coalesce(m1.target_id, r.actor_id)
-LEFT JOIN actor_merged_into m2 ON m2.actor_id = sp.target_id;
+LEFT JOIN actor_overlay g ON g.actor_id = r.actor_id
+LEFT JOIN actor_overlay_splits s ON s.doc_id = r.doc_id AND s.actor_id = r.actor_id;
 
 -- Actors after corrections: merged-away actors are gone (their names become
 -- aliases of the actor they were merged into), split-off actors are added, edits applied.
@@ -103,9 +120,8 @@ WITH split_off AS (  -- named, placed and typed as its mentions in the document 
            mode(mt.country) AS country, mode(mt.sector) AS sector,
            CAST([] AS VARCHAR[]) AS aliases, CAST(NULL AS VARCHAR) AS qid
     FROM actor_splits sp
-    JOIN mentions mt ON mt.doc_id = sp.doc_id
-    LEFT JOIN actor_merged_into m1 ON m1.actor_id = mt.actor_id
-    WHERE coalesce(m1.target_id, mt.actor_id) = sp.actor_id
+    JOIN actor_final f ON f.final_id = sp.actor_id
+    JOIN mentions mt ON mt.doc_id = sp.doc_id AND mt.actor_id = f.actor_id
     GROUP BY sp.target_id
 ), everyone AS (
     SELECT * FROM actors
