@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/audit.py sample      # draw the sample, show what needs judging
     .venv/bin/python benchmarks/audit.py report      # score the judgements, write docs/accuracy.md's audit
 
-A seeded random sample of asserted events extracted from
+A seeded sample of asserted events (ranked by a hash of their keys, so that a
+coder change adds or drops events rather than re-drawing the sample) extracted from
 ``../shared/data/voa_stories.jsonl``.  Judgements live in
 ``docs/audit/voa_judgements.jsonl``, one line per event: its key (document id,
 trigger span, type), ``correct`` (true/false) and a ``reason`` written by the
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
+import hashlib
 import sys
 from pathlib import Path
 
@@ -43,8 +44,11 @@ def draw(size: int, seed: int) -> tuple[list[dict], dict[str, str]]:
     for ex in pipeline.pipe(docs):
         texts[ex.document.public_id] = ex.document.text
         records.extend(event_record(e, ex.document) for e in ex.events if e.asserted)
-    rng = random.Random(seed)
-    return sorted(rng.sample(records, min(size, len(records))), key=key), texts
+    # Stable under coder changes: events are ranked by a seeded hash of their key,
+    # so a change only adds or drops events instead of re-drawing the whole sample.
+    def rank(r: dict) -> str:
+        return hashlib.sha256(f"{seed}:{key(r)}".encode()).hexdigest()
+    return sorted(sorted(records, key=rank)[:size], key=key), texts
 
 
 def load_judgements() -> dict[str, dict]:
@@ -85,7 +89,7 @@ def main() -> int:
     right = sum(1 for _, j in done if j["correct"])
     precision = right / len(done) if done else 0.0
     lines = [BEGIN, "## Hand-judged audit on unseen news (VOA stories)", "",
-             f"`benchmarks/audit.py report`: a random sample (seed {args.seed}) of {len(sample)} asserted events "
+             f"`benchmarks/audit.py report`: a sample (the first by a seeded hash of their keys, seed {args.seed}) of {len(sample)} asserted events "
              f"extracted from `../shared/data/voa_stories.jsonl`, each judged by hand as a correct PLOVER coding "
              f"(type, and source/target where stated) or not, with the reason.",
              "", f"**Precision: {right}/{len(done)} = {precision:.2f}**"

@@ -42,12 +42,19 @@ _POSITIVE_EVAL = {"important", "key", "significant", "successful", "booming", "g
                   "reliable", "trusted", "dynamic", "impressive", "contribution", "role"}
 _HABITUAL = {"frequently", "often", "routinely", "regularly", "usually", "habitually", "commonly",
              "sometimes", "occasionally", "typically", "generally", "traditionally"}
+# Claims called false are denied (REJECT); statements called irresponsible are criticised (ACCUSE).
+_CLAIMS = {"claim", "allegation", "accusation", "charge", "report", "assertion", "rumour", "rumor"}
+_FALSE = {"baseless", "groundless", "unfounded", "false", "fabricated", "untrue", "lie", "lies", "absurd",
+          "fake", "nonsense", "unsubstantiated", "fiction", "ridiculous"}
 _ANNOUNCE = {"say", "announce", "state", "declare", "tell", "warn", "pledge", "vow", "promise", "insist",
              "confirm", "stress", "reiterate", "threaten", "affirm", "reaffirm", "decide", "add", "note"}
 _CONFLICT_TYPES = {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 _PRAISE_NOUNS = {"contribution", "role", "effort", "efforts", "achievement", "achievements", "success",
                  "progress", "commitment", "leadership", "hospitality", "support", "work"}
 _MUST = {"must", "should", "need", "ought"}
+_ACCIDENTS = {"crash", "accident", "earthquake", "flood", "flooding", "fire", "blaze", "storm", "hurricane",
+              "cyclone", "typhoon", "landslide", "avalanche", "collision", "derailment", "stampede", "heatwave",
+              "drought", "tsunami", "eruption", "mudslide", "explosion_accident", "disease", "outbreak"}
 _GATHERING_NOUNS = {"summit", "forum", "conference", "session", "meeting", "congress", "assembly", "council"}
 _INSTRUMENT_WORDS = {"Regulations", "Regulation", "Programme", "Program", "Concept", "Agreement", "Treaty",
                      "Charter", "Declaration", "Convention", "Protocol", "Memorandum", "Strategy", "Plan",
@@ -153,6 +160,7 @@ class EventCoder:
                 if cand.gathering is not None:
                     used_tokens.update(range(cand.gathering.start, cand.gathering.end))
                 break
+        out = [c for c in out if not self._media_contact(c)]
         self._embedding(out)
         for cand in out:
             self._stated_intent(cand)
@@ -192,6 +200,17 @@ class EventCoder:
                 cand.targets = [Arg(tok, m, "clause")]
                 cand.reasons.append(f"target from the clause '{clause.text}'")
                 return
+
+    @staticmethod
+    def _media_contact(cand: Candidate) -> bool:
+        """Talking to the press is not diplomacy: an interview, a press conference, a
+        conversation with a news outlet is no CONSULT."""
+        if cand.type != "CONSULT":
+            return False
+        if any(a.actor is not None and a.actor.sector in ("JRN", "MED") for a in cand.sources + cand.targets):
+            return True
+        words = {t.lemma_.lower() for t in cand.anchor.subtree} | {t.lemma_.lower() for t in cand.trigger}
+        return bool(words & {"interview", "reporter", "journalist", "podcast", "newspaper", "broadcaster"})
 
     @staticmethod
     def _inherit_agent(cand: Candidate, earlier: list[Candidate]) -> None:
@@ -463,12 +482,20 @@ class EventCoder:
         cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
                          anchor=tok, sentence=sent, sources=sources, targets=targets, rule=sense.rule)
         cand.at_gathering = self._gathering_of(tok)
+        if cand.type == "ACCUSE" and sense.key == "call" and dobj is not None and dobj.lemma_.lower() in _CLAIMS \
+                and any(t.lemma_.lower() in _FALSE for t in tok.subtree):
+            # "called the allegations baseless": a denial
+            cand.type, cand.mode, cand.cameo = "REJECT", None, "120"
+            cand.reasons.append("a claim called false is rejected")
         if sense.get("reverse") and targets:
             cand.sources, cand.targets = targets, sources
             cand.reasons.append("host receives visitor: the visitor is the source")
         self._reciprocal(cand)
         self._modality(doc, cand, tok)
         self._habitual(cand, tok)
+        self._conditional(cand, tok)
+        if self._accident(tok):
+            return reject("deaths in an accident or disaster are not an attack")
         self._places_and_times(doc, cand, [tok])
         self._take_part(doc, cand, sense, span)
         self._consult_mode(doc, cand)
@@ -792,8 +819,10 @@ class EventCoder:
         if any(t.actor is s.actor for t in targets for s in speakers if s.actor):
             return None
         etype = "ACCUSE" if (negative and not neg) or (positive and neg) else "SUPPORT"
+        if etype == "ACCUSE" and subj.lemma_.lower() in _CLAIMS and words & _FALSE:
+            etype = "REJECT"  # "said the allegations were baseless"
         sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type=etype, mode=None,
-                      cameo="111" if etype == "ACCUSE" else "051", target=())
+                      cameo={"ACCUSE": "111", "REJECT": "120"}.get(etype, "051"), target=())
         cand = Candidate(sense=sense, type=etype, mode="disapprove" if etype == "ACCUSE" else None,
                          cameo=sense.cameo, trigger=doc[tok.i:tok.i + 1], anchor=tok, sentence=sent,
                          sources=speakers, targets=targets,
@@ -972,6 +1001,14 @@ class EventCoder:
                 m = self._actor_near(doc, member)
                 if m is not None and m.kind == "pronoun" and m.antecedent is None:
                     m = None
+                if m is None and how in ("subject", "agent", "relative-subject") and member.pos_ == "PROPN" \
+                        and member.ent_type_ not in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "GPE", "LOC"):
+                    # "ICE detained ...": a name the tagger did not type is still the actor
+                    left = member
+                    while left.i > 0 and doc[left.i - 1].dep_ == "compound" and doc[left.i - 1].head is member:
+                        left = doc[left.i - 1]
+                    m = Mention(left.i, member.i + 1, "organisation", name=doc[left.i:member.i + 1].text,
+                                name_start=left.i, name_end=member.i + 1, rule="fallback:named-subject")
                 if m is not None and any(a.mention is m for a in out):
                     continue
                 out.append(Arg(member, m, how))
@@ -1137,6 +1174,19 @@ class EventCoder:
             cand.negated = True
             cand.reasons.append("negated: 'instead of'")
 
+    @staticmethod
+    def _conditional(cand: Candidate, anchor: Token) -> None:
+        """Inside an "if"/"unless" clause anywhere above the trigger: not a fact."""
+        node = anchor
+        for _ in range(6):
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
+                cand.hypothetical = True
+                cand.reasons.append("inside a conditional clause")
+                return
+            if node.head is node:
+                return
+            node = node.head
+
     def _noun_modality(self, doc: Doc, cand: Candidate, noun: Token) -> None:
         for c in noun.children:
             low = c.lower_
@@ -1278,6 +1328,19 @@ class EventCoder:
                                     cand.place_tokens.extend(self._pobjs(p2))
                 if c.ent_type_ in ("DATE", "TIME") or (c.dep_ == "prep" and any(o.ent_type_ == "DATE" for o in c.children)) or c.dep_ == "npadvmod":
                     cand.time_tokens.append(c)
+
+    @staticmethod
+    def _accident(tok: Token) -> bool:
+        """"killed in a plane crash", "injured in the earthquake"."""
+        if tok.lemma_.lower() not in ("kill", "injure", "wound", "hurt"):
+            return False
+        for p in tok.children:
+            if p.dep_ == "prep" and p.lower_ in ("in", "by", "during", "after"):
+                for o in p.children:
+                    words = {o.lemma_.lower()} | {c.lemma_.lower() for c in o.children if c.dep_ in ("compound", "amod")}
+                    if words & _ACCIDENTS:
+                        return True
+        return False
 
     def _has_threat(self, tok: Token) -> bool:
         """"warned of consequences", "warned that it would retaliate": the warner's own

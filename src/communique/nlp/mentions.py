@@ -613,9 +613,11 @@ class MentionFinder:
             # Without a nationality, only groups that are actors by what they are
             # ("protesters", "rebels", "journalists") count; "officials" alone does not.
             of_group = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+            # Groups count even without a nationality when plural and acting ("security
+            # forces detained", "environmental groups accused"); a bare singular does not.
             if country is None and not subnational and not (det and lemma in _GOV_NOUNS | {"side"}) \
                     and not (of_group and tok.tag_ in ("NNS", "NNPS")) \
-                    and (sector in ("GOV", "MIL", "COP") or tok.tag_ not in ("NNS", "NNPS")):
+                    and (tok.tag_ not in ("NNS", "NNPS") or tok.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "conj")):
                 continue
             left = min([c.i for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "det")] + [tok.i])
             if any(i in taken for i in range(left, tok.i + 1)):
