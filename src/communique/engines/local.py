@@ -16,6 +16,8 @@ import multiprocessing
 import os
 import resource
 import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -71,10 +73,23 @@ _worker_pipeline: Any = None
 _worker_batch_size = 32
 
 
-def _init_worker(spec: PipelineSpec, batch_size: int) -> None:
+def _init_worker(spec: PipelineSpec, batch_size: int, parent: int) -> None:
     global _worker_pipeline, _worker_batch_size
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
     _worker_pipeline = spec.build()
     _worker_batch_size = batch_size
+
+
+def _exit_with(parent: int, every: float = 1.0) -> None:
+    """A worker outlives a parent killed with SIGKILL (its queues never close): leave with it."""
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by another user's process: the parent is gone
+            os._exit(1)
 
 
 def _work(chunk: list[Document]) -> tuple[int, float, list[Outcome]]:
@@ -90,7 +105,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _new_pool(spec: PipelineSpec, workers: int, chunk_size: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                               initargs=(spec, chunk_size))
+                               initargs=(spec, chunk_size, os.getpid()))
 
 
 def _pooled(documents: Iterable[Document], spec: PipelineSpec, workers: int, chunk_size: int, window: int,
