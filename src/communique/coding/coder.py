@@ -1131,6 +1131,9 @@ class EventCoder:
                     if node.head.lemma_.lower() in ("be",):  # "is to visit"
                         cand.future = True
                         cand.reasons.append("future: 'is to'")
+                    elif node.dep_ == "xcomp" and node.head.lemma_.lower() in ("have", "need", "ought", "got"):
+                        cand.hypothetical = True  # "we have to support renewables": an obligation, not an act
+                        cand.reasons.append(f"obligation: '{node.head.text} to'")
                     elif node.dep_ == "advcl":  # "led talks ... to reach the agreement": a purpose
                         cand.hypothetical = True
                         cand.reasons.append("purpose: 'to'")
