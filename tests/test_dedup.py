@@ -215,3 +215,16 @@ def test_events_and_export_choose_the_unit(tmp_path):
     result = runner.invoke(cli.app, ["export", "--db", str(db), "--unit", "incident", "-o", str(out)])
     assert result.exit_code == 0 and "1 incidents" in result.output
     assert '"unit":"incident"' in out.read_text(encoding="utf-8")
+
+
+def test_listing_incidents_warns_when_documents_changed_since_they_were_built(tmp_path):
+    db = tmp_path / "s.duckdb"
+    store = Store(db)
+    store.upsert([meeting("a", "A", "Anna Berg met Otto Kessel.", "2024-05-01")])
+    store.rebuild_incidents()
+    store.upsert([meeting("b", "B", "Anna Berg met Otto Kessel in Strelsau.", "2024-05-01")])  # not rebuilt
+    store.close()
+    result = runner.invoke(cli.app, ["events", "--db", str(db), "--unit", "incident"])
+    assert result.exit_code == 0 and "documents changed since the incidents were built" in result.output
+    quiet = runner.invoke(cli.app, ["events", "--db", str(db)])
+    assert "incidents were built" not in quiet.output

@@ -376,6 +376,12 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+def _warn_if_incidents_stale(store: Any, unit: Unit) -> None:
+    if unit is Unit.incident and store.incidents_stale():
+        err.print("[yellow]warning:[/] documents changed since the incidents were built (an ingest was "
+                  "interrupted?): run the ingest again to rebuild them", soft_wrap=True)
+
+
 @app.command()
 def events(
     db: DbOption = Path(DEFAULT_DB),
@@ -393,9 +399,11 @@ def events(
     from communique.store import UNIT_COLUMNS, Store
 
     with _user_errors():
-        rows = Store(db, read_only=True).query_events(
+        store = Store(db, read_only=True)
+        rows = store.query_events(
             **_filters(type_, actor, country, date_from, date_to, all_), limit=limit or None, unit=unit.value
         )
+        _warn_if_incidents_stale(store, unit)
     if fmt is ListingFormat.jsonl:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -452,10 +460,12 @@ def export(
     from communique.store import Store
 
     with _user_errors():
-        count = Store(db, read_only=True).export_events(
+        store = Store(db, read_only=True)
+        count = store.export_events(
             output, fmt.value if fmt else None, unit=unit.value,
             **_filters(type_, actor, country, date_from, date_to, all_)
         )
+        _warn_if_incidents_stale(store, unit)
     out.print(f"{count} {unit.value}s → {escape(str(output))}", soft_wrap=True)
 
 
