@@ -109,18 +109,31 @@ def find_actor(store: "Store", name_or_id: str, kb: "KnowledgeBase | None" = Non
                   [wanted, wanted, wanted])
     if found:
         return found[0]["actor_id"]
-    everyone = _rows(store, "SELECT actor_id, name, kind, aliases FROM actors_corrected")
-    low = wanted.casefold()
     key = person_key(wanted, kb)
+    named = "SELECT actor_id, name, aliases FROM actors_corrected WHERE "
+
+    def folded() -> list[dict[str, Any]]:
+        # persons whose surname starts with the folded surname's letter, compared in Python
+        if "-" not in key:
+            return []
+        first_letter = key.rsplit("-", 1)[-1][:1]
+        candidates = _rows(store, named + "kind = 'person' AND list_contains(list_transform("
+                                          "list_prepend(name, coalesce(aliases, [])), lambda n: "
+                                          "left(lower(strip_accents(regexp_extract(n, '(\\S+)\\s*$', 1))), 1)), ?)",
+                           [first_letter])
+        return [a for a in candidates
+                if any(person_key(n, kb) == key for n in [a["name"], *(a["aliases"] or ())] if n)]
+
     tiers = (
-        lambda a: (a["name"] or "").casefold() == low,
-        lambda a: any((n or "").casefold() == low for n in a["aliases"] or ()),
-        lambda a: bool(key) and "-" in key and any(person_key(n, kb) == key
-                                                   for n in [a["name"], *(a["aliases"] or ())] if n),
-        lambda a: low in (a["name"] or "").casefold() or any(low in (n or "").casefold() for n in a["aliases"] or ()),
+        lambda: _rows(store, named + "lower(name) = lower(?)", [wanted]),
+        lambda: _rows(store, named + "list_contains(list_transform(aliases, lambda n: lower(n)), lower(?))", [wanted]),
+        folded,
+        lambda: _rows(store, named + "contains(lower(name), lower(?)) OR "
+                                     "len(list_filter(aliases, lambda n: contains(lower(n), lower(?)))) > 0",
+                      [wanted, wanted]),
     )
-    for matches in tiers:
-        hits = [a for a in everyone if matches(a)]
+    for tier in tiers:
+        hits = sorted(tier(), key=lambda a: a["actor_id"])
         if len(hits) == 1:
             return hits[0]["actor_id"]
         if hits:
