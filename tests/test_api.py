@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import re
 import socket
 import subprocess
 import sys
@@ -415,7 +413,12 @@ def test_csv_export_has_the_cli_columns_and_the_filtered_rows(client):
     assert sorted(r["type"] for r in rows) == ["ACCUSE", "AGREE", "CONSULT", "CONSULT", "SUPPORT"]
 
 
-def test_jsonl_and_parquet_exports(client, tmp_path):
+def test_jsonl_and_parquet_exports(client, tmp_path, monkeypatch):
+    import tempfile
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))  # where the exports are written before sending
     lines = client.get("/api/events.jsonl", params={"all": "true"}).text.splitlines()
     records = [json.loads(line) for line in lines]
     assert len(records) == 8 and {"negated", "future"} <= set(records[0])
@@ -425,7 +428,7 @@ def test_jsonl_and_parquet_exports(client, tmp_path):
     table = pq.read_table(path)
     assert table.num_rows == 1 and table.column_names == list(EXPORT_COLUMNS)
     assert client.get("/api/events.xlsx").status_code == 422
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("communique-export-*"))  # temp files removed
+    assert list(spool.iterdir()) == []  # each export's file is removed once sent
 
 
 # --- security basics ------------------------------------------------------------------------------
