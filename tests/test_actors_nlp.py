@@ -160,8 +160,6 @@ def test_two_coordinated_titled_names_are_both_named(events):
     assert {p.name for p in meeting.source + meeting.target} == {"Sergey Lavrov", "Kassym-Jomart Tokayev"}
 
 
-@pytest.mark.xfail(reason="actors: 'Vice Premier Liu He' is cut to 'Liu' (the surname He is read as a pronoun)",
-                   strict=True)
 def test_a_surname_that_is_also_a_pronoun_stays_in_the_name(events):
     praise = only(events("Vice Premier Liu He praised Singapore.", PUBLISHED), "SUPPORT")
     assert one(praise.source).name == "Liu He"

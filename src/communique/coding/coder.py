@@ -349,6 +349,8 @@ class EventCoder:
                         break
             if found is None:
                 return None
+            if found.pos_ == "ADP" and any(o.ent_type_ in ("DATE", "TIME") for o in found.children):
+                return None  # "called X on Monday" is no "call on"
             idx.append(found.i)
         return doc[min(idx):max(idx) + 1]
 

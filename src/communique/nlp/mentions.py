@@ -213,6 +213,10 @@ class MentionFinder:
                 # headlines in title case: "Wang Yi Meets with ..." — the verb is not a name
                 while e > s + 1 and _headline_verb(doc[e - 1].lower_):
                     e -= 1
+                # "Vice Premier Liu He": a capitalised "He" right after a name, mid-sentence, is its end
+                if ent.label_ == "PERSON" and e < len(doc) and doc[e].text in ("He", "Xi", "Li") \
+                        and not doc[e].is_sent_start and doc[e].i == ent.end:
+                    e += 1
                 if s < e:
                     cands.append((s, e, ent.label_, "", 0))
         # NER takes pieces of document names for organisations ("the Concept of
