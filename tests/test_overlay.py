@@ -195,8 +195,6 @@ def test_corrections_survive_re_ingesting_the_corpus(store):
     assert len(store_actors.list_corrections(store)) == 4
 
 
-@pytest.mark.xfail(strict=True, reason="store/export.py (owned by the store engineer) reads event_actors; "
-                                       "reading event_actors_corrected there applies the corrections")
 def test_events_and_exports_show_corrected_actors(store, tmp_path):
     store_actors.merge(store, "Aly Karimov", "Ali Karimov")
     store_actors.edit(store, "Wang Tao", country="HKG")

@@ -171,7 +171,7 @@ class Pipeline:
         times = timex.find_time_expressions(text, ref_date) if text else []
         times = [t for t in times if t.value]
         time_starts = [t.span.start for t in times]
-        registry = ActorRegistry(document.doc_id)
+        registry = ActorRegistry(document.doc_id, kb=self.kb)
         published = document.published.isoformat() if document.published else None
 
         for m in doc._.mentions or ():

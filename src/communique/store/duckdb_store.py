@@ -444,7 +444,7 @@ class Store:
             actors = con.execute(
                 f"""SELECT a.actor_id, coalesce(any_value(k.name), any_value(a.name)), any_value(a.country),
                            count(DISTINCT a.event_id)
-                    FROM event_actors a JOIN events e ON e.event_id = a.event_id
+                    FROM event_actors_corrected a JOIN events e ON e.event_id = a.event_id
                     LEFT JOIN actors k ON k.actor_id = a.actor_id
                     WHERE {asserted} AND a.actor_id IS NOT NULL
                     GROUP BY a.actor_id ORDER BY 4 DESC, 2, 1 LIMIT ?""",
@@ -476,9 +476,9 @@ class Store:
     def _sample(self, event_id: str) -> dict[str, Any]:
         row = self._fetch(
             """SELECT e.*, d.text, coalesce(d.source_id, d.doc_id) AS public_id, d.title,
-                      (SELECT string_agg(coalesce(name, role, actor_id), '; ' ORDER BY position) FROM event_actors a
+                      (SELECT string_agg(coalesce(name, role, actor_id), '; ' ORDER BY position) FROM event_actors_corrected a
                        WHERE a.event_id = e.event_id AND side = 'source') AS source,
-                      (SELECT string_agg(coalesce(name, role, actor_id), '; ' ORDER BY position) FROM event_actors a
+                      (SELECT string_agg(coalesce(name, role, actor_id), '; ' ORDER BY position) FROM event_actors_corrected a
                        WHERE a.event_id = e.event_id AND side = 'target') AS target
                FROM events e JOIN documents d USING (doc_id) WHERE e.event_id = ?""",
             [event_id],

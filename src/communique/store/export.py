@@ -164,9 +164,9 @@ class EventFilters:
         def about_actors(condition: str) -> str:
             # an incident is about an actor when any of its events is (one join, not a correlated query)
             if incident:
-                return ("i.incident_id IN (SELECT ie.incident_id FROM incident_events ie JOIN event_actors a"
+                return ("i.incident_id IN (SELECT ie.incident_id FROM incident_events ie JOIN event_actors_corrected a"
                         f" ON a.event_id = ie.event_id WHERE {condition})")
-            return f"EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = e.event_id AND {condition})"
+            return f"EXISTS (SELECT 1 FROM event_actors_corrected a WHERE a.event_id = e.event_id AND {condition})"
 
         if self.actor:
             clauses.append(about_actors("(a.actor_id = ? OR contains(lower(a.name), lower(?)))"))
@@ -254,7 +254,7 @@ def flat_incidents_sql(filters: EventFilters, for_csv: bool = False) -> tuple[st
             GROUP BY ie.incident_id
         ), sides AS (
             SELECT event_id, side, {side_lists}
-            FROM event_actors WHERE event_id IN (SELECT first_event_id FROM picked)
+            FROM event_actors_corrected WHERE event_id IN (SELECT first_event_id FROM picked)
             GROUP BY event_id, side
         )
         SELECT {_select(_INCIDENT_COLUMNS, INCIDENT_LIST_COLUMNS, for_csv)}
@@ -306,7 +306,7 @@ def flat_events_sql(filters: EventFilters, for_csv: bool = False) -> tuple[str, 
             SELECT * FROM events e WHERE {where} ORDER BY {order} {limit}
         ), sides AS (
             SELECT event_id, side, {side_lists}
-            FROM event_actors WHERE event_id IN (SELECT event_id FROM picked)
+            FROM event_actors_corrected WHERE event_id IN (SELECT event_id FROM picked)
             GROUP BY event_id, side
         )
         SELECT {", ".join(columns)}
