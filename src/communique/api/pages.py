@@ -173,8 +173,8 @@ def document(request: Request, db: Db, doc_id: Annotated[str, Path(max_length=20
 def actors(request: Request, db: Db, page: Page = 1, per_page: PerPage = 50,
            q: Annotated[Optional[str], Query(max_length=200)] = None) -> HTMLResponse:
     q = clean_text("q", q)
-    with db.cursor() as con:
-        total, found = queries.list_actors(con, q=q, offset=(page - 1) * per_page, limit=per_page)
+    table = db.cached(("actor-table",), queries.actor_table)
+    total, found = queries.list_actors(table, q=q, offset=(page - 1) * per_page, limit=per_page)
     params = [("q", q)] if q else []
     return render(request, "actors.html", page="actors", actors=found, total=total, q=q or "", params=params,
                   page_number=page, pages=max(1, -(-total // per_page)))

@@ -407,51 +407,47 @@ def _brief(p: dict[str, Any]) -> dict[str, Any]:
 
 # --- actors -------------------------------------------------------------------------------
 
-_ACTOR_SORTS = {"events": "events DESC, name, actor_id", "-events": "events, name, actor_id",
-                "name": "name, actor_id", "-name": "name DESC, actor_id"}
+_ACTOR_SORTS = {
+    "events": lambda a: (-a["events"], a["name"] or "", a["actor_id"]),
+    "-events": lambda a: (a["events"], a["name"] or "", a["actor_id"]),
+    "name": lambda a: ((a["name"] or "").casefold(), a["actor_id"]),
+    "-name": lambda a: ((a["name"] or "").casefold(), a["actor_id"]),
+}
 
 
-def list_actors(con: duckdb.DuckDBPyConnection, *, q: str | None = None, countries: tuple[str, ...] = (),
-                kinds: tuple[str, ...] = (), sectors: tuple[str, ...] = (), sort: str = "events",
-                offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
-    """Actors that take part in events, with how many (stated) events each."""
-    clauses, params = ["TRUE"], []
-    if q:
-        clauses.append("(coalesce(k.name, c.name) ILIKE ? ESCAPE '\\' OR c.actor_id = ?"
-                       " OR list_contains(list_transform(coalesce(k.aliases, []), lambda x: lower(x)), lower(?)))")
-        params += [_like(q), q, q]
-    for column, values in (("coalesce(k.country, c.country)", countries), ("coalesce(k.kind, c.kind)", kinds),
-                           ("coalesce(k.sector, c.sector)", sectors)):
-        if values:
-            clauses.append(f"list_contains(?, {column})")
-            params.append(list(values))
-    sql = f"""
+def actor_table(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every actor taking part in stated events, with its count and first and last dates: one
+    pass over the participants, made once per version of the database (see Database.cached)."""
+    found = rows(con, f"""
         WITH counted AS (
             SELECT a.actor_id, any_value(a.name) AS name, any_value(a.kind) AS kind, any_value(a.country) AS country,
-                   any_value(a.sector) AS sector, count(DISTINCT a.event_id) AS events,
+                   any_value(a.sector) AS sector, count(DISTINCT hash(a.event_id)) AS events,
                    min(e.date_first) AS first_date, max(e.date_last) AS last_date
             FROM event_actors a JOIN events e ON e.event_id = a.event_id
             WHERE {ASSERTED} AND a.actor_id IS NOT NULL GROUP BY a.actor_id
-        ), listed AS (
-            SELECT c.actor_id, coalesce(k.name, c.name, c.actor_id) AS name, coalesce(k.kind, c.kind) AS kind,
-                   coalesce(k.country, c.country) AS country, coalesce(k.sector, c.sector) AS sector,
-                   coalesce(k.aliases, []) AS aliases, c.events, c.first_date, c.last_date
-            FROM counted c LEFT JOIN actors k ON k.actor_id = c.actor_id
-            WHERE {' AND '.join(clauses)}
         )
-        SELECT *, count(*) OVER () AS total FROM listed ORDER BY {_ACTOR_SORTS[sort]} LIMIT ? OFFSET ?"""
-    found = rows(con, sql, [*params, limit, offset])
-    total = found[0]["total"] if found else _count_listed(con, sql, params)
+        SELECT c.actor_id, coalesce(k.name, c.name, c.actor_id) AS name, coalesce(k.kind, c.kind) AS kind,
+               coalesce(k.country, c.country) AS country, coalesce(k.sector, c.sector) AS sector,
+               coalesce(k.aliases, []) AS aliases, c.events, c.first_date, c.last_date
+        FROM counted c LEFT JOIN actors k ON k.actor_id = c.actor_id""")
     for row in found:
-        row.pop("total")
-        row["aliases"] = list(row["aliases"] or [])
-    return total, found
+        row["aliases"] = [a for a in row["aliases"] or [] if a]
+        row["_names"] = [n.casefold() for n in (row["name"], *row["aliases"]) if n] + [row["actor_id"].casefold()]
+    return found
 
 
-def _count_listed(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> int:
-    """Total when the page asked for lies past the end (the window count came back empty)."""
-    inner = sql.split("SELECT *, count(*) OVER () AS total FROM listed")[0]
-    return con.execute(f"{inner} SELECT count(*) FROM listed", params).fetchone()[0]
+def list_actors(table: list[dict[str, Any]], *, q: str | None = None, countries: tuple[str, ...] = (),
+                kinds: tuple[str, ...] = (), sectors: tuple[str, ...] = (), sort: str = "events",
+                offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Actors whose name, an alias or id contains ``q`` (any case), of these countries, kinds
+    and sectors: the total and one page."""
+    needle = q.casefold() if q else None
+    kept = [a for a in table
+            if (needle is None or any(needle in n for n in a["_names"]))
+            and (not countries or a["country"] in countries) and (not kinds or a["kind"] in kinds)
+            and (not sectors or a["sector"] in sectors)]
+    kept.sort(key=_ACTOR_SORTS[sort], reverse=sort == "-name")
+    return len(kept), [{k: v for k, v in a.items() if k != "_names"} for a in kept[offset:offset + limit]]
 
 
 def actor_detail(con: duckdb.DuckDBPyConnection, actor_id: str, *, counterparts_limit: int = 30) -> dict[str, Any] | None:
