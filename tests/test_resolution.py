@@ -163,8 +163,6 @@ def test_imran_khan_and_sadiq_khan_in_two_documents_are_two_actors(pipeline):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="NLP: the small model tags only 'Khan' in 'Sadiq Khan met Imran Khan', and "
-                                       "coreference then links it to Imran Khan (nlp/mentions.py, nlp/coref.py)")
 def test_imran_khan_and_sadiq_khan_in_one_sentence_are_two_actors(pipeline):
     both = extract(pipeline, "Sadiq Khan met Imran Khan in Islamabad on 5 July 2021.", "2021-07-06")
     assert person_ids(both) == {"person:sadiq-khan", "person:imran-khan"}

@@ -25,7 +25,8 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 # Words allowed inside a title phrase besides title-case words.
 _CONNECTORS = {"of", "the", "for", "and", "in", "on", "to", "ad", "de", "du", "'s", "'", "-", "&", "at"}
-_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "h.e.", "madam", "sir", "prof", "prof."}
+_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "h.e.", "h.e", "madam", "sir", "prof", "prof.",
+               "excellency", "his", "her"}
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 _PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
 _IT_PRONOUNS = {"it", "its"}
@@ -88,6 +89,11 @@ def _trigger_lemmas() -> frozenset[str]:
 
     lex = default_lexicon()
     return frozenset(lex.verbs) | {"say", "hold", "tell", "call", "vow", "hail", "eye", "mull", "hit", "slam"}
+
+
+def _acronym(word: str) -> bool:
+    """"MoU", "CFM", "UNGA": capitals inside a short word."""
+    return len(word) <= 6 and sum(c.isupper() for c in word) >= 2
 
 
 def _headline_verb(word: str) -> bool:
@@ -245,8 +251,30 @@ class MentionFinder:
             # A person name that is really a title ("Secretary-General") is not a name,
             # nor is a plural proper noun ("Member States").
             if label == "PERSON" and not kb_id and (all(self._is_title_token(doc, i) for i in range(s, e))
-                                                    or (e - s == 1 and (doc[s].tag_ == "NNPS" or doc[s].text in _NOT_NAMES))):
-                continue
+                                                    or (e - s == 1 and (doc[s].tag_ == "NNPS" or doc[s].text in _NOT_NAMES
+                                                                        or _acronym(doc[s].text)))):
+                continue  # "MoU", "CFM": abbreviations the NER took for names
+            if label == "PERSON" and not kb_id:
+                # "Deputy Minister of Infrastructure Serhiy Derkach": the NER tagged only
+                # the surname; capitalised words right before it, outside titles and
+                # known names, belong to the name
+                first = s
+                while s > 0 and first - s < 2 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].text[:1].isupper() \
+                        and not self._is_title_token(doc, s - 1) and (s - 1) not in used \
+                        and doc[s - 1].lower_ not in _HONORIFICS \
+                        and not (s > 1 and doc[s - 2].lower_ in _CONNECTORS) and not any(
+                            sp.start <= s - 1 < sp.end for sp in doc.spans.get("kb", [])):
+                    s -= 1
+                # "H.E. Ms. Battsetseg Batmunkh": honorifics are no name; the name follows them
+                while s < e and doc[s].lower_ in _HONORIFICS:
+                    s += 1
+                if s == e:
+                    k = e
+                    while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and k - e < 4:
+                        k += 1
+                    if k == e:
+                        continue
+                    e = k
             span = SpacySpan(doc, s, e, label=label, kb_id=kb_id)
             chosen.append(span)
             used.update(range(s, e))
