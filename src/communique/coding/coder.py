@@ -299,7 +299,9 @@ class EventCoder:
             if cand:
                 yield cand
                 return
-        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma in ("have",) and False):
+        if tok.pos_ == "VERB" and tok.dep_ == "amod":
+            return  # "visiting Australian Foreign Minister", "detained journalists": a modifier, not an act here
+        if tok.pos_ == "VERB":
             for sense in self.lex.verbs.get(lemma, ()):
                 cand = self._verbal(doc, sent, tok, sense, doc[tok.i:tok.i + 1], rejections)
                 if cand:
@@ -496,6 +498,11 @@ class EventCoder:
         self._modality(doc, cand, tok)
         self._habitual(cand, tok)
         self._conditional(cand, tok)
+        stated = tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _ANNOUNCE  # "Beijing said it opposes ...": said now
+        if sense.get("stance") and not stated and tok.tag_ in ("VBZ", "VBP") and not any(c.dep_ == "aux" for c in tok.children) \
+                and not any(t.ent_type_ in ("DATE", "TIME") for t in tok.subtree):
+            cand.hypothetical = True  # "the United States opposes China's expansion": a standing position
+            cand.reasons.append("a standing position in the present tense, not an act")
         if self._accident(tok):
             return reject("deaths in an accident or disaster are not an attack")
         self._places_and_times(doc, cand, [tok])
@@ -868,6 +875,9 @@ class EventCoder:
         subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None:
             return None
+        index = doc._.mention_index or {}
+        if index.get(subj.i) is None:
+            return None  # "immigration to France should stop": no actor is told to do anything
         targets = [a for a in self._args(doc, [subj], "obliged") if a.actor and a.actor.kind != "pronoun"]
         targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
         if not targets:
@@ -1113,7 +1123,8 @@ class EventCoder:
         for hop in range(4):
             for c in node.children:
                 low = c.lower_
-                if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in ("never", "no") and c.head is node):
+                if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in ("never", "no", "seldom", "rarely", "hardly",
+                                                                                  "barely", "scarcely") and c.head is node):
                     if hop == 0 or node.dep_ in ("conj",):
                         cand.negated = True
                         cand.reasons.append(f"negated by '{c.text}'")
@@ -1240,7 +1251,10 @@ class EventCoder:
                 by_anchor.setdefault(t.i, c)
         for cand in cands:
             node = cand.anchor
-            for _ in range(3):
+            for _ in range(4):
+                if node.dep_ == "conj" and node.head is not node:
+                    node = node.head  # "accused him of undermining democracy and allowing graft"
+                    continue
                 if node.dep_ not in ("xcomp", "ccomp", "pcomp", "advcl", "acl") or node.head is node:
                     break
                 gov = node.head

@@ -23,6 +23,7 @@ from communique.nlp.mentions import Mention
 from communique.text import fold
 
 _WINDOW_SENTENCES = 4
+_GENERIC_ROLES = {"official", "officials", "diplomat", "leader", "side", "politician", "representative", "guest"}
 
 
 def _words(name: str | None) -> set[str]:
@@ -101,7 +102,10 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     if desc.plural and cand.kind == "person":
         return False  # "Ukrainian officials" are not Zelenskyy
     if desc.country and cand.country and desc.country == cand.country and cand.kind == "person":
-        return desc.kind == "description" and (desc.role is None or desc.sector in (None, "GOV"))
+        # "the Chinese official" may be the Chinese person named before; "Russia's envoy" is
+        # not Putin: an office-specific title needs the same office
+        generic = desc.role is None or fold(desc.role).split()[-1] in _GENERIC_ROLES
+        return desc.kind == "description" and generic
     if desc.org and cand.org and _words(desc.org) & _words(cand.org) and cand.kind == "person":
         return True
     return False
@@ -264,6 +268,8 @@ class Coreference:
                 continue
             if not want_plural and r.kind == "collective":
                 continue
+            if want_plural and r.kind in ("collective", "description") and not r.plural:
+                continue  # "the legitimate government ... since they seized": they ≠ the government
             sent_gap = 0 if doc[c.start].sent.start == sent.start else 1
             if m.start - c.start > 300:
                 continue
