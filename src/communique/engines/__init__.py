@@ -50,6 +50,7 @@ class RunReport:
     incidents: int | None = None  # None: nothing changed, the incidents were left as they were
     seconds: float = 0.0
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # per process that ran the pipeline
+    cpu_seconds: dict[int, float] = field(default_factory=dict)  # spent extracting, per process (local engine)
     shards: str | None = None  # where the Ray engine wrote its Parquet shards
 
     @property
@@ -166,6 +167,7 @@ def run(
     store.finish_run(run_id, "finished", counts)
     report.seconds = time.monotonic() - started
     report.peak_rss_mb = dict(stats.peak_rss_mb)
+    report.cpu_seconds = dict(stats.cpu_seconds)
     return report
 
 

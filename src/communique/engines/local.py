@@ -31,18 +31,27 @@ from communique.model import Document
 
 @dataclass
 class WorkerStats:
-    """Peak resident memory (MB) of each process that ran the pipeline, by pid."""
+    """For each process that ran the pipeline (by pid): its peak resident memory (MB), and the
+    CPU seconds it spent extracting (the model load excluded)."""
 
     peak_rss_mb: dict[int, float] = field(default_factory=dict)
+    cpu_seconds: dict[int, float] = field(default_factory=dict)
 
-    def record(self, pid: int, rss_mb: float) -> None:
+    def record(self, pid: int, rss_mb: float, cpu: float = 0.0) -> None:
         self.peak_rss_mb[pid] = max(rss_mb, self.peak_rss_mb.get(pid, 0.0))
+        self.cpu_seconds[pid] = max(cpu, self.cpu_seconds.get(pid, 0.0))  # cumulative per process
 
 
 def peak_rss_mb() -> float:
     """This process's peak resident set size, in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def cpu_seconds() -> float:
+    """User and system CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -60,8 +69,9 @@ def extract_local(documents: Iterable[Document], spec: PipelineSpec, *, workers:
     if workers <= 1:
         pipeline = pipeline if pipeline is not None else spec.build()
         for chunk in chunks(documents, chunk_size):
+            cpu = cpu_seconds()
             outcomes = extract_batch(pipeline, chunk, chunk_size)
-            stats.record(os.getpid(), peak_rss_mb())
+            stats.record(os.getpid(), peak_rss_mb(), stats.cpu_seconds.get(os.getpid(), 0.0) + cpu_seconds() - cpu)
             yield outcomes
         return
     yield from _pooled(documents, spec, workers, chunk_size, window or 2 * workers, stats)
@@ -71,13 +81,15 @@ def extract_local(documents: Iterable[Document], spec: PipelineSpec, *, workers:
 
 _worker_pipeline: Any = None
 _worker_batch_size = 32
+_worker_cpu_at_start = 0.0
 
 
 def _init_worker(spec: PipelineSpec, batch_size: int, parent: int) -> None:
-    global _worker_pipeline, _worker_batch_size
+    global _worker_pipeline, _worker_batch_size, _worker_cpu_at_start
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
     _worker_pipeline = spec.build()
     _worker_batch_size = batch_size
+    _worker_cpu_at_start = cpu_seconds()
 
 
 def _exit_with(parent: int, every: float = 1.0) -> None:
@@ -92,9 +104,9 @@ def _exit_with(parent: int, every: float = 1.0) -> None:
             os._exit(1)
 
 
-def _work(chunk: list[Document]) -> tuple[int, float, list[Outcome]]:
+def _work(chunk: list[Document]) -> tuple[int, float, float, list[Outcome]]:
     outcomes = extract_batch(_worker_pipeline, chunk, _worker_batch_size)
-    return os.getpid(), peak_rss_mb(), outcomes
+    return os.getpid(), peak_rss_mb(), cpu_seconds() - _worker_cpu_at_start, outcomes
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -124,7 +136,7 @@ def _pooled(documents: Iterable[Document], spec: PipelineSpec, workers: int, chu
                 return
             chunk, future = in_flight.popleft()
             try:
-                pid, rss, outcomes = future.result()
+                pid, rss, cpu, outcomes = future.result()
             except BrokenProcessPool as exc:
                 # A worker died (killed, out of memory, crashed in C): the chunks in flight
                 # are lost.  Report them as failed — `--retry-failed` re-tries them — and go on.
@@ -136,7 +148,7 @@ def _pooled(documents: Iterable[Document], spec: PipelineSpec, workers: int, chu
                 for lost_chunk in lost:
                     yield [failure(d, reason) for d in lost_chunk]
                 continue
-            stats.record(pid, rss)
+            stats.record(pid, rss, cpu)
             yield outcomes
     finally:
         for _, future in in_flight:
