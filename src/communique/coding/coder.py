@@ -925,6 +925,10 @@ class EventCoder:
         if tok is None:
             return set()
         words = {tok.lemma_.lower(), tok.lower_}
+        # a titled name: "Deputy Chief of Mission Zhou Zhiyong" — the title says what it is
+        m = (tok.doc._.mention_index or {}).get(tok.i)
+        if m is not None and m.role:
+            words.update(w.lower() for w in m.role.replace("'", " ").split())
         # the head noun of a name ("the Programme for the Development of ... States")
         anc = tok
         for _ in range(6):

@@ -91,12 +91,26 @@ def line_breaks(doc: Doc) -> Doc:
     alone instead of running into the lead ("SCO, UN Secretary-Generals held a
     meeting\n\nOn 28 September ...").  Runs before the parser, which keeps
     boundaries it is given."""
+    line_starts = [0]
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.text_with_ws and not tok.is_space:
             tok.is_sent_start = True
+            line_starts.append(tok.i)
         elif prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
+            line_starts.append(tok.i)
+    # "PRAGUE, April 19 — The Czech Republic ...": the dateline is not the sentence's subject
+    for start in line_starts:
+        first = doc[start]
+        if not (first.text.isupper() and len(first.text) > 2 or first.ent_type_ in ("GPE", "DATE")):
+            continue
+        for tok in doc[start + 1:min(start + 14, len(doc) - 1)]:
+            if "\n" in tok.text:
+                break
+            if tok.text in ("-", "--", ":") and tok.whitespace_ and doc[tok.i + 1].text[:1].isupper():
+                doc[tok.i + 1].is_sent_start = True
+                break
     return doc
 
 
