@@ -10,12 +10,30 @@ same name, which takes precedence over these.
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from communique.model import Document, Event, Extraction
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (COMMUNIQUE_REQUIRE_SHARED=1) a test that skips for want of the shared
+    evaluation data fails instead: CI has the data, so such a skip would hide a test."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("COMMUNIQUE_REQUIRE_SHARED") == "1":
+        reason = str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr).lower()
+        if "shared" in reason:
+            report.outcome = "failed"
+            report.longrepr = f"skipped for want of ../shared/data, which CI requires: {reason}"
+
 
 def _as_date(published: date | str | None) -> date | None:
     if published is None or isinstance(published, date):

@@ -127,12 +127,12 @@ class Coreference:
                 named.append(m)
             elif m.kind == "collective" and m.plural:
                 named.append(m)  # "Radical French farmers said they would ..."
-            if m.kind == "description" and m.plural and m.antecedent is None:
-                named.append(m)  # "the rebels said they will ..." 
             elif m.kind == "description":
                 m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
                 if m.antecedent is None and m.role and not m.plural:
                     named.append(m)  # "the Prime Minister of Uzbekistan": a person, unnamed
+                elif m.antecedent is None and m.plural:
+                    named.append(m)  # "the rebels said they will ..."
             elif m.kind == "pronoun":
                 self._link_pronoun(doc, m, named)
         self._share_roles(mentions)
