@@ -677,6 +677,9 @@ class EventCoder:
                 return reject("a visit to a town with no visitor named")
             if not targets and all(a.mention is not None and a.mention.kind == "pronoun" for a in sources):
                 return reject("a nominal event whose only participant is a pronoun ('their meeting')")
+            if sense.type == "CONSULT" and not targets and len(sources) == 1 and sources[0].actor is not None \
+                    and sources[0].actor.kind == "state" and sources[0].how == "possessor":
+                return reject("a state's own meetings ('China's annual political meetings') with no counterpart")
             span = doc[tok.i:tok.i + 1]
             rule = f"nominal:{sense.key}"
         cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo, trigger=span,
@@ -822,9 +825,11 @@ class EventCoder:
             return None
         if comp.lemma_.lower() not in ("be", "play", "become", "remain", "make", "serve"):
             return None
-        targets = [a for a in self._args(doc, [subj], "evaluated") if a.actor and a.actor.kind != "pronoun"]
+        targets = [a for a in self._args(doc, [subj], "evaluated") if a.actor and (
+            a.actor.kind in ("state", "organisation", "subnational", "place")
+            or (a.actor.kind == "person" and (a.actor.role or a.actor.kb_id)))]
         if not targets:
-            return None
+            return None  # a militant who "played a key role" is not praised
         if any(t.actor is s.actor for t in targets for s in speakers if s.actor):
             return None
         etype = "ACCUSE" if (negative and not neg) or (positive and neg) else "SUPPORT"
@@ -1154,6 +1159,9 @@ class EventCoder:
                     elif node.dep_ == "advcl":  # "led talks ... to reach the agreement": a purpose
                         cand.hypothetical = True
                         cand.reasons.append("purpose: 'to'")
+                if c.dep_ == "aux" and low == "to" and node.dep_ == "advcl" and hop > 0 and not cand.hypothetical:
+                    cand.hypothetical = True  # "convene a meeting ... to try to facilitate a deal"
+                    cand.reasons.append("purpose: 'to'")
             if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
                 gov = node.head
                 glem = gov.lemma_.lower()
@@ -1189,6 +1197,15 @@ class EventCoder:
                     and anchor.head.tag_ in ("VBP", "VBZ"):
                 cand.hypothetical = True
                 cand.reasons.append("generic: 'when' in the present tense")
+        # "Since 2009, hundreds have been killed": a toll over years, not one act
+        if cand.type in ("ASSAULT", "COERCE") and any(p.dep_ == "prep" and p.lower_ == "since" for p in anchor.children) \
+                and any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in anchor.children):
+            cand.hypothetical = True
+            cand.reasons.append("a toll since a date, not one act")
+        # "Allowing Western companies back ... doesn't change": a gerund as subject is an idea
+        if anchor.dep_ in ("csubj", "csubjpass") or (anchor.tag_ == "VBG" and anchor.dep_ in ("nsubj", "nsubjpass")):
+            cand.hypothetical = True
+            cand.reasons.append("a gerund used as a subject: an idea, not an act")
         # "instead of calling for ...": the alternative was not taken
         if anchor.dep_ == "pcomp" and anchor.head.lower_ == "of" and anchor.head.head.lower_ == "instead":
             cand.negated = True

@@ -92,6 +92,8 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
         return cand.kind in ("subnational", "place") or (cand.kind == "organisation" and "municipal" in (cand.name or "").lower())
     if cand.kind != "person" and desc.role and desc.sector not in (None, "GOV", "IGO"):
         return False
+    if desc.country and cand.country and "IGO" not in (desc.country, cand.country) and desc.country != cand.country:
+        return False  # "Iran's U.N. ambassador" is not the British one
     if desc.role and cand.role:
         a, b = _words(desc.role), _words(cand.role)
         if a & b - {"of", "the", "and"}:
