@@ -652,8 +652,10 @@ class MentionFinder:
                     and (tok.tag_ not in ("NNS", "NNPS") or tok.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "conj")):
                 continue
             left = min([c.i for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "det")] + [tok.i])
-            if any(i in taken for i in range(left, tok.i + 1)):
+            if tok.i in taken:
                 continue
+            while left < tok.i and any(i in taken for i in range(left, tok.i)):
+                left += 1  # "U.S. lawmakers": the state is its own mention; the group keeps its country
             kind = "description" if det else "collective"
             m = Mention(left, tok.i + 1, kind, country=country, sector=sector,
                         role=doc[left:tok.i + 1].text if not det else doc[left + 1:tok.i + 1].text,
