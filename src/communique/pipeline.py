@@ -584,10 +584,28 @@ class Pipeline:
                 return True
             return a.date.value.startswith(b.date.value) or b.date.value.startswith(a.date.value)
 
+        def affiliations(e: Event) -> set[str]:
+            keys = set()
+            for p in e.source + e.target:
+                keys.add(p.actor_id)
+                if p.org:
+                    keys.add("org:" + fold(p.org))
+                if p.kind == "organisation" and p.name:
+                    keys.add("org:" + fold(p.name))
+                if p.country and p.country != "IGO" and p.kind == "state":
+                    keys.add("country:" + p.country)
+            return keys
+
         out: list[Event] = []
         for e in events:
             if e.type != "CONSULT" or id(e) in names or not e.asserted:
                 out.append(e)
+                continue
+            earlier = [k for k in out if k.type == "CONSULT" and id(k) not in names and k.asserted
+                       and compatible_dates(k, e)]
+            if earlier and not parties(e):
+                # "the ministers discussed ...", "they had a productive discussion": the meeting told already
+                earlier[-1].mentions.append(e.trigger_span)
                 continue
             pe = parties(e)
             host = None
@@ -600,6 +618,16 @@ class Pipeline:
                     host = k
                     break
             if host is None:
+                # a headline in organisations' names ("SCO, UN Secretary-Generals held a meeting")
+                # restates the lead's meeting of their officials
+                if all(p.kind in ("organisation", "state") for p in e.source + e.target) and e.source + e.target:
+                    mine = {"org:" + fold(p.name) for p in e.source + e.target if p.name} | {
+                        "country:" + p.country for p in e.source + e.target if p.country and p.country != "IGO"}
+                    host = next((k for k in out if k.type == "CONSULT" and id(k) not in names and k.asserted
+                                 and compatible_dates(k, e) and mine <= affiliations(k)), None)
+                    if host is not None:
+                        host.mentions.append(e.trigger_span)
+                        continue
                 out.append(e)
                 continue
             richer, poorer = (e, host) if len(pe) > len(parties(host)) or (

@@ -55,6 +55,9 @@ _MUST = {"must", "should", "need", "ought"}
 _ACCIDENTS = {"crash", "accident", "earthquake", "flood", "flooding", "fire", "blaze", "storm", "hurricane",
               "cyclone", "typhoon", "landslide", "avalanche", "collision", "derailment", "stampede", "heatwave",
               "drought", "tsunami", "eruption", "mudslide", "explosion_accident", "disease", "outbreak"}
+_INTENT_NOUNS = {"request", "plan", "proposal", "offer", "bid", "attempt", "effort", "call", "demand", "invitation",
+                 "intention", "decision", "readiness", "desire", "willingness", "wish", "right", "ability", "chance",
+                 "opportunity", "permission", "refusal", "threat", "pledge", "promise", "commitment", "hope", "need"}
 _GATHERING_NOUNS = {"summit", "forum", "conference", "session", "meeting", "congress", "assembly", "council"}
 _INSTRUMENT_WORDS = {"Regulations", "Regulation", "Programme", "Program", "Concept", "Agreement", "Treaty",
                      "Charter", "Declaration", "Convention", "Protocol", "Memorandum", "Strategy", "Plan",
@@ -210,6 +213,8 @@ class EventCoder:
         if any(a.actor is not None and a.actor.sector in ("JRN", "MED") for a in cand.sources + cand.targets):
             return True
         words = {t.lemma_.lower() for t in cand.anchor.subtree} | {t.lemma_.lower() for t in cand.trigger}
+        if any(c.lower_ in ("press", "news", "media") for t in cand.trigger for c in t.lefts):
+            return True  # a press conference
         return bool(words & {"interview", "reporter", "journalist", "podcast", "newspaper", "broadcaster"})
 
     @staticmethod
@@ -1162,6 +1167,10 @@ class EventCoder:
                 if c.dep_ == "aux" and low == "to" and node.dep_ == "advcl" and hop > 0 and not cand.hypothetical:
                     cand.hypothetical = True  # "convene a meeting ... to try to facilitate a deal"
                     cand.reasons.append("purpose: 'to'")
+            if node.dep_ == "acl" and node.head.lemma_.lower() in _INTENT_NOUNS:
+                cand.future = True  # "Russia's numerous requests to visit", "a plan to build"
+                cand.reasons.append(f"intended: '{node.head.text} to'")
+                break
             if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
                 gov = node.head
                 glem = gov.lemma_.lower()
@@ -1206,6 +1215,11 @@ class EventCoder:
         if anchor.dep_ in ("csubj", "csubjpass") or (anchor.tag_ == "VBG" and anchor.dep_ in ("nsubj", "nsubjpass")):
             cand.hypothetical = True
             cand.reasons.append("a gerund used as a subject: an idea, not an act")
+        # "his work as an Ambassador, within which he visits the regions": a description
+        if anchor.dep_ == "relcl" and anchor.tag_ in ("VBZ", "VBP") and not any(
+                c.dep_ == "aux" for c in anchor.children):
+            cand.hypothetical = True
+            cand.reasons.append("present tense in a relative clause: a description, not a report")
         # "instead of calling for ...": the alternative was not taken
         if anchor.dep_ == "pcomp" and anchor.head.lower_ == "of" and anchor.head.head.lower_ == "instead":
             cand.negated = True

@@ -108,7 +108,7 @@ def line_breaks(doc: Doc) -> Doc:
         for tok in doc[start + 1:min(start + 14, len(doc) - 1)]:
             if "\n" in tok.text:
                 break
-            if tok.text in ("-", "--", ":") and tok.whitespace_ and doc[tok.i + 1].text[:1].isupper():
+            if tok.text in ("-", "--", ":") and (tok.whitespace_ or tok.text == ":") and doc[tok.i + 1].text[:1].isupper():
                 doc[tok.i + 1].is_sent_start = True
                 break
     return doc
