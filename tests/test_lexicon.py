@@ -30,3 +30,13 @@ def test_all_sixteen_types_have_triggers():
 def test_unknown_constraint_is_refused():
     with pytest.raises(LexiconError, match="unknown field"):
         parse_lexicon({"verbs": {"meet": [{"type": "CONSULT", "requires_objekt": True}]}})
+
+
+def test_every_plover_mode_can_be_coded():
+    """Each (type, mode) of the ontology has a trigger of its own, or is derived from
+    the act another act is about ("threatened to arrest" → THREATEN/arrest)."""
+    lex = default_lexicon()
+    reachable = {(s.type, s.mode) for s in lex.all_senses()}
+    reachable |= {(t, m) for t, table in lex.derived_modes.items() for m in table.values()}
+    missing = [(t, m) for t, pt in plover_types().items() for m in pt.modes if (t, m) not in reachable]
+    assert missing == []

@@ -170,7 +170,24 @@ class EventCoder:
             self._refused_concession(cand)
         for cand in out:
             self._target_from_clause(doc, cand, out)
+            self._derived_mode(cand, out)
         return out
+
+    def _derived_mode(self, cand: Candidate, sentence_cands: list[Candidate]) -> None:
+        """"threatened to arrest", "urged X to withdraw", "refused to meet": the mode of
+        an act about another act comes from that act (lexicon.yaml: derived_modes)."""
+        table = self.lex.derived_modes.get(cand.type)
+        if not table or cand.mode is not None:
+            return
+        inner = next((c for c in sentence_cands if c is not cand and any(
+            r.startswith("embedded under") and f"'{cand.anchor.text}'" in r for r in c.reasons)), None)
+        if inner is None:
+            return
+        for key in (f"{inner.type}/{inner.mode}", inner.type):
+            if key in table:
+                cand.mode = table[key]
+                cand.reasons.append(f"mode '{cand.mode}' from the embedded {inner.type}")
+                return
 
     def _target_from_clause(self, doc: Doc, cand: Candidate, sentence_cands: list[Candidate]) -> None:
         """Targets often sit in the clause the act is about: "is willing to withdraw its
@@ -321,6 +338,10 @@ class EventCoder:
             key = lemma
             if key == "protest" and self._is_crowd_protest(tok):
                 key = "protest_crowd"
+            # a compound of its own first: "hunger strike", "suicide bombing", "drone strike"
+            for c in tok.lefts:
+                if c.dep_ in ("compound", "amod") and f"{c.lemma_.lower()}_{lemma}" in self.lex.nouns:
+                    key = f"{c.lemma_.lower()}_{lemma}"
             for sense in self.lex.nouns.get(key, ()):
                 cand = self._nominal(doc, sent, tok, sense, rejections)
                 if cand:

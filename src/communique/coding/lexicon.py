@@ -63,6 +63,7 @@ class Lexicon:
     future_governors: frozenset[str]
     hypothetical_markers: frozenset[str]
     future_adjectives: frozenset[str]
+    derived_modes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def all_senses(self):
         for senses in self.verbs.values():
@@ -101,6 +102,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         future_governors=frozenset(data.get("future_governors") or ()),
         hypothetical_markers=frozenset(data.get("hypothetical_markers") or ()),
         future_adjectives=frozenset(data.get("future_adjectives") or ()),
+        derived_modes={t: dict(m) for t, m in (data.get("derived_modes") or {}).items()},
     )
 
 
