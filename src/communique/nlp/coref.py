@@ -106,7 +106,8 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     if desc.country and cand.country and desc.country == cand.country and cand.kind == "person":
         # "the Chinese official" may be the Chinese person named before; "Russia's envoy" is
         # not Putin: an office-specific title needs the same office
-        generic = desc.role is None or fold(desc.role).split()[-1] in _GENERIC_ROLES
+        words = fold(desc.role).split() if desc.role else []
+        generic = not words or words[-1] in _GENERIC_ROLES
         return desc.kind == "description" and generic
     if desc.org and cand.org and _words(desc.org) & _words(cand.org) and cand.kind == "person":
         return True
