@@ -695,6 +695,14 @@ class EventCoder:
                 return self._gathering(doc, sent, tok, sense, sources + comp_args, rejections)
             if not sources and comp_args:
                 sources = comp_args
+            if not sources and tok.dep_ == "pobj" and tok.head.lower_ in ("following", "after", "during", "before", "at"):
+                # "Following talks with X, both leaders reaffirmed ...": the clause's subject held them
+                verb = tok.head.head
+                if verb.pos_ in ("VERB", "AUX"):
+                    sources = [a for a in self._subjects(doc, verb) if a.actor]
+                    for a in list(sources):
+                        if any(t.actor is a.actor for t in targets):
+                            sources.remove(a)
             if not sources and "between" in preps:
                 sources, targets = targets, []
             if not sources and not targets:
