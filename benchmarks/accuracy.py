@@ -88,6 +88,7 @@ def main() -> int:
         "",
         f"Run time for all sets: {elapsed:.1f} s.",
         "",
+        "",
     ]
     text = "\n".join(header) + "\n\n".join(sections) + "\n"
     if not args.no_write:
