@@ -147,11 +147,13 @@ class EventFilters:
     include_unasserted: bool = False  # negated, future and hypothetical events too
     doc_id: str | None = None  # content hash or input id
     limit: int | None = None
+    corrections: bool = True  # people's corrections of events and actors applied; False: as extracted
 
     def where(self, unit: str = "event") -> tuple[str, list[Any]]:
         """The WHERE clause over ``e`` (events) or, for incidents, ``i`` (incidents)."""
         alias = "i" if unit == "incident" else "e"
         incident = unit == "incident"
+        participants = _tables(self)["event_actors"]
         clauses: list[str] = []
         params: list[Any] = []
         if not self.include_unasserted:
@@ -164,9 +166,9 @@ class EventFilters:
         def about_actors(condition: str) -> str:
             # an incident is about an actor when any of its events is (one join, not a correlated query)
             if incident:
-                return ("i.incident_id IN (SELECT ie.incident_id FROM incident_events ie JOIN event_actors_corrected a"
+                return (f"i.incident_id IN (SELECT ie.incident_id FROM incident_events ie JOIN {participants} a"
                         f" ON a.event_id = ie.event_id WHERE {condition})")
-            return f"EXISTS (SELECT 1 FROM event_actors_corrected a WHERE a.event_id = e.event_id AND {condition})"
+            return f"EXISTS (SELECT 1 FROM {participants} a WHERE a.event_id = e.event_id AND {condition})"
 
         if self.actor:
             clauses.append(about_actors("(a.actor_id = ? OR contains(lower(a.name), lower(?)))"))
@@ -189,6 +191,15 @@ class EventFilters:
                 clauses.append(f"e.doc_id IN {docs}")
             params += [self.doc_id, self.doc_id]
         return (" AND ".join(clauses) or "TRUE"), params
+
+
+# The tables a flat table reads: with people's corrections (schema 4 and 5) or as extracted.
+_CORRECTED = {"events": "events_corrected", "event_actors": "event_actors_corrected"}
+_EXTRACTED = {"events": "events", "event_actors": "event_actors"}
+
+
+def _tables(filters: Any) -> dict[str, str]:
+    return _CORRECTED if getattr(filters, "corrections", True) else _EXTRACTED
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -254,7 +265,7 @@ def flat_incidents_sql(filters: EventFilters, for_csv: bool = False) -> tuple[st
             GROUP BY ie.incident_id
         ), sides AS (
             SELECT event_id, side, {side_lists}
-            FROM event_actors_corrected WHERE event_id IN (SELECT first_event_id FROM picked)
+            FROM {_tables(filters)["event_actors"]} WHERE event_id IN (SELECT first_event_id FROM picked)
             GROUP BY event_id, side
         )
         SELECT {_select(_INCIDENT_COLUMNS, INCIDENT_LIST_COLUMNS, for_csv)}
@@ -298,15 +309,16 @@ def flat_events_sql(filters: EventFilters, for_csv: bool = False) -> tuple[str, 
     """SELECT of the flat event table; lists are joined with '; ' when ``for_csv``."""
     where, params = filters.where()
     limit = _limit(filters, params)
+    tables = _tables(filters)
     order = "e.date_first NULLS LAST, e.doc_id, e.trigger_start, e.event_id"
     side_lists = ", ".join(f"list({f} ORDER BY position) AS {_PLURAL[f]}" for f in PARTICIPANT_FIELDS)
     columns = [_select(_COLUMNS, LIST_COLUMNS, for_csv)]
     sql = f"""
         WITH picked AS (
-            SELECT * FROM events e WHERE {where} ORDER BY {order} {limit}
+            SELECT * FROM {tables["events"]} e WHERE {where} ORDER BY {order} {limit}
         ), sides AS (
             SELECT event_id, side, {side_lists}
-            FROM event_actors_corrected WHERE event_id IN (SELECT event_id FROM picked)
+            FROM {tables["event_actors"]} WHERE event_id IN (SELECT event_id FROM picked)
             GROUP BY event_id, side
         )
         SELECT {", ".join(columns)}
