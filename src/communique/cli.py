@@ -455,6 +455,9 @@ def export(
     date_to: ToOption = None,
     all_: AllOption = False,
     unit: UnitOption = Unit.event,
+    corrections: Annotated[bool, typer.Option(
+        "--corrections/--no-corrections",
+        help="Apply people's corrections of events and actors (default), or export what was extracted.")] = True,
 ) -> None:
     """Export events, one row per event, incident or mention (columns: docs/cli.md)."""
     from communique.store import Store
@@ -462,7 +465,7 @@ def export(
     with _user_errors():
         store = Store(db, read_only=True)
         count = store.export_events(
-            output, fmt.value if fmt else None, unit=unit.value,
+            output, fmt.value if fmt else None, unit=unit.value, corrections=corrections,
             **_filters(type_, actor, country, date_from, date_to, all_)
         )
         _warn_if_incidents_stale(store, unit)
@@ -696,21 +699,33 @@ def serve(
     db: DbOption = Path(DEFAULT_DB),
     host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps the explorer on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    allow_edits: Annotated[bool, typer.Option(
+        "--allow-edits", help="Let people correct events and actors over the API and the pages, with a token: "
+                              "$COMMUNIQUE_TOKEN, or a random one printed here.")] = False,
 ) -> None:
-    """Browse the database in a web browser and query it over a JSON API (read-only)."""
+    """Browse the database in a web browser and query it over a JSON API (read-only unless --allow-edits)."""
     import uvicorn
 
     from communique.api import create_app
+    from communique.api.auth import EditSettings
 
     with _user_errors():
+        edit_settings = EditSettings.from_environment() if allow_edits else EditSettings.read_only()
         # On loopback, answer only to local host names: a guard against DNS rebinding.
         local_names = [host, "localhost", "127.0.0.1", "[::1]"] if host in LOOPBACK_HOSTS else None
-        application = create_app(db, allowed_hosts=local_names)
+        application = create_app(db, allowed_hosts=local_names, edit_settings=edit_settings)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"communique explorer: [bold]http://{shown}:{port}/[/]  (API docs: http://{shown}:{port}/docs)")
-    out.print(f"reading {db}, read-only; an ingest may write to it meanwhile. Ctrl-C stops the server.")
+    if allow_edits:
+        out.print(f"reading {db}; corrections allowed with the token "
+                  + (f"[bold]{edit_settings.token}[/] (new at every start; set $COMMUNIQUE_TOKEN to keep one)"
+                     if edit_settings.generated else "in $COMMUNIQUE_TOKEN")
+                  + ". Ctrl-C stops the server.", soft_wrap=True)
+    else:
+        out.print(f"reading {db}, read-only; an ingest may write to it meanwhile. Ctrl-C stops the server.")
     if host not in LOOPBACK_HOSTS:
-        err.print("[yellow]warning:[/] listening beyond this machine: whoever can reach it can read the database")
+        err.print("[yellow]warning:[/] listening beyond this machine: whoever can reach it can read the database"
+                  + (", and the token travels unencrypted (put an HTTPS proxy in front)" if allow_edits else ""))
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

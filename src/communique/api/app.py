@@ -1,6 +1,7 @@
 """The FastAPI application: the JSON API under /api, the explorer's pages, and their assets.
 
-Read-only by construction (no route writes), no CORS, and every response carries
+Read-only unless started with ``--allow-edits``, and then every write needs the server's
+token (api/auth.py, api/edits.py, api/security.py); no CORS, and every response carries
 security headers with a Content-Security-Policy that allows only this origin: the
 pages load no script, style or map tile from anywhere else.
 """
@@ -19,7 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from communique.api import pages, routes
+from communique.api import edits, pages, routes
+from communique.api.auth import EditSettings
 from communique.api.pages import WEB
 from communique.api.database import Database
 from communique.errors import StoreBusyError
@@ -53,14 +55,19 @@ def default_assets() -> Path:
 
 
 def create_app(db: str | Path, *, assets: Path | None = None, allowed_hosts: Sequence[str] | None = None,
-               **database_options: Any) -> FastAPI:
+               edit_settings: EditSettings | None = None, **database_options: Any) -> FastAPI:
     """The explorer and API over the database file ``db``, opened read-only while requests need it.
 
     ``assets``: the npm ``node_modules`` folder with the chart and map libraries; without it
     the pages still show their tables.  ``allowed_hosts``: Host headers to accept (a guard
     against DNS rebinding when serving on localhost); None accepts any.  ``database_options``:
-    how the file is shared with writers (see :class:`communique.api.database.Database`)."""
+    how the file is shared with writers (see :class:`communique.api.database.Database`).
+    ``edit_settings``: whether people may correct events and actors, with which token
+    (default: read-only; see :mod:`communique.api.auth`)."""
     assets = Path(assets) if assets is not None else default_assets()
+    edit_settings = edit_settings or EditSettings.read_only()
+    if edit_settings.allowed:
+        edits.prepare(db)  # corrections need the current schema
     database = Database(db, **database_options)
 
     @asynccontextmanager
@@ -82,6 +89,7 @@ def create_app(db: str | Path, *, assets: Path | None = None, allowed_hosts: Seq
                            for name in ("d3.js", "topojson-client.js", "countries-110m.json"))
     app.include_router(routes.router)
     app.include_router(pages.router)
+    edits.install(app, edit_settings)  # before the headers middleware, which must wrap its answers
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.get("/vendor/{name}", include_in_schema=False)

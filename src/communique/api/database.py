@@ -44,18 +44,24 @@ _OPEN: "weakref.WeakSet[Database]" = weakref.WeakSet()
 CORRECTED_VIEWS = {"event_actors": "event_actors_corrected", "actors": "actors_corrected",
                    "mentions": "mentions_corrected", "actor_roles": "actor_roles_corrected"}
 _ACTOR_TABLES = re.compile(r"\b(" + "|".join(CORRECTED_VIEWS) + r")\b")
+# Corrections of events (schema 5): the events table read where a query reads from it
+# (not where a column or alias happens to be called `events`).
+_EVENTS_TABLE = re.compile(r"\b(FROM|JOIN)(\s+)events\b")
 
 
 class Reader:
-    """A read-only cursor that reads actors as corrected, when there are corrections."""
+    """A read-only cursor that reads actors and events as corrected, when there are corrections."""
 
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, corrected: bool) -> None:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, corrected: bool, events_corrected: bool = False) -> None:
         self.cursor = cursor
-        self.corrected = corrected
+        self.corrected = corrected or events_corrected  # event corrections may set participants
+        self.events_corrected = events_corrected
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
         if self.corrected:
             sql = _ACTOR_TABLES.sub(lambda m: CORRECTED_VIEWS[m.group(1)], sql)
+        if self.events_corrected:
+            sql = _EVENTS_TABLE.sub(r"\1\2events_corrected", sql)
         return self.cursor.execute(sql, params if params is not None else [])
 
     def __getattr__(self, name: str) -> Any:
@@ -90,8 +96,9 @@ class Database:
         self._polite_until = 0.0
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_guard = threading.Lock()
-        self._corrections: tuple[tuple[int, ...], bool] | None = None
+        self._corrections: tuple[tuple[int, ...], tuple[bool, bool]] | None = None
         self._stopped = False
+        self._writing = False
         _OPEN.add(self)
         if linger > 0:
             threading.Thread(target=self._close_when_idle, name="communique-db-closer", daemon=True).start()
@@ -119,20 +126,22 @@ class Database:
             raise
         try:
             cursor.execute("SET enable_progress_bar = false")  # a server has no terminal to draw it on
-            yield Reader(cursor, self._has_corrections(cursor))
+            yield Reader(cursor, *self._has_corrections(cursor))
         finally:
             cursor.close()
             self._release()
 
-    def _has_corrections(self, cursor: duckdb.DuckDBPyConnection) -> bool:
+    def _has_corrections(self, cursor: duckdb.DuckDBPyConnection) -> tuple[bool, bool]:
+        """Whether people corrected (actors, events)."""
         signature = self.signature()
         known = self._corrections
         if known is None or known[0] != signature:
-            found = cursor.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'actor_corrections'").fetchone()[0]
-            if found:
-                found = cursor.execute("SELECT count(*) FROM actor_corrections").fetchone()[0]
-            known = self._corrections = (signature, bool(found))
+            tables = {row[0] for row in cursor.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_name IN ('actor_corrections', 'event_corrections')").fetchall()}
+            found = tuple(bool(table in tables and cursor.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                          for table in ("actor_corrections", "event_corrections"))
+            known = self._corrections = (signature, found)
         return known[1]
 
     @property
@@ -143,6 +152,9 @@ class Database:
     def _acquire(self) -> duckdb.DuckDBPyConnection:
         with self._state:
             while True:
+                if self._writing:  # a person's correction is being written: wait for it
+                    self._state.wait(0.05)
+                    continue
                 now = time.monotonic()
                 if self._shared is not None and not self._draining:
                     if now - self._opened_at < self.max_hold:
@@ -184,6 +196,37 @@ class Database:
         self._draining = False
         self._reopen_after = time.monotonic() + (self.writer_gap if gap else 0.0)
         self._state.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The file opened for writing, for a person's correction (``communique serve
+        --allow-edits``): this server's readers finish, the file is closed to them, and new
+        requests wait until the write is done.  One write at a time; a running ingest is
+        waited for (up to ``lock_timeout``) as any writer would."""
+        with self._state:
+            while self._writing:
+                self._state.wait(0.05)
+            self._writing = True
+            try:
+                while self._users:
+                    self._state.wait(0.05)
+                if self._shared is not None:
+                    self._close(gap=False)
+            except BaseException:
+                self._writing = False
+                self._state.notify_all()
+                raise
+        try:
+            store = Store(self.path, lock_timeout=self.lock_timeout)
+            try:
+                yield store
+            finally:
+                store.close()
+        finally:
+            with self._state:
+                self._writing = False
+                self._closed_signature = self.signature()  # our own write: no reason to turn polite
+                self._state.notify_all()
 
     def _close_when_idle(self) -> None:
         with self._state:
