@@ -11,12 +11,12 @@ forms; ``/api/corrections`` reads the log.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Iterator, Optional
 
 from fastapi import APIRouter, Body, FastAPI, HTTPException, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from communique.api import queries, schemas
 from communique.api.auth import EditSettings, Editor
@@ -117,6 +117,11 @@ class CorrectionRecord(BaseModel):
     action: str = Field(description="events: confirm, edit, delete, restore; actors: merge, split, edit")
     note: Optional[str] = None
 
+    @field_validator("made_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:  # stored without a zone, as UTC
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
 
 class EventCorrected(BaseModel):
     correction: CorrectionRecord
@@ -140,6 +145,7 @@ class ServerConfig(BaseModel):
 
 
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": schemas.Problem, "description": "the body cannot be read (not UTF-8 JSON)"},
     401: {"model": schemas.Problem, "description": "no token, or the wrong one"},
     404: {"model": schemas.Problem, "description": "no such event or actor"},
     409: {"model": schemas.Problem, "description": "the event is deleted (or, to restore, is not)"},
