@@ -409,3 +409,12 @@ def test_correcting_an_event_in_the_browser(live, db):
     assert client.get(f"/api/events/{accused}").status_code == 404
     assert [c["action"] for c in client.get("/api/corrections", params={"event_id": accused}).json()["events"]] == \
         ["edit", "confirm", "delete"]
+
+
+def test_the_options_and_the_overlay_are_documented():
+    root = Path(__file__).resolve().parents[1]
+    cli_docs = (root / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert all(option in cli_docs for option in ("--allow-edits", "--no-corrections", "COMMUNIQUE_TOKEN"))
+    api_docs = (root / "docs" / "api.md").read_text(encoding="utf-8")
+    assert "## Corrections and security" in api_docs
+    assert all(f"`{path}`" in api_docs for path in ("PATCH /api/events/{event_id}", "GET /api/corrections"))
