@@ -91,6 +91,8 @@ def line_breaks(doc: Doc) -> Doc:
     alone instead of running into the lead ("SCO, UN Secretary-Generals held a
     meeting\n\nOn 28 September ...").  Runs before the parser, which keeps
     boundaries it is given."""
+    if len(doc) == 0:
+        return doc
     line_starts = [0]
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
