@@ -869,15 +869,11 @@ class EventCoder:
         etype = "ACCUSE" if (negative and not neg) or (positive and neg) else "SUPPORT"
         if etype == "ACCUSE" and subj.lemma_.lower() in _CLAIMS and words & _FALSE:
             etype = "REJECT"  # "said the allegations were baseless"
-        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type=etype, mode=None,
-                      cameo={"ACCUSE": "111", "REJECT": "120"}.get(etype, "051"), target=())
-        cand = Candidate(sense=sense, type=etype, mode="disapprove" if etype == "ACCUSE" else None,
-                         cameo=sense.cameo, trigger=doc[tok.i:tok.i + 1], anchor=tok, sentence=sent,
-                         sources=speakers, targets=targets,
-                         rule=f"evaluation:{tok.lemma_.lower()}-that-{'negative' if etype == 'ACCUSE' else 'positive'}")
-        self._modality(doc, cand, tok)
-        self._places_and_times(doc, cand, [tok])
-        cand.confidence = 0.45
+        cand = self._said(doc, sent, tok, etype, {"ACCUSE": "111", "REJECT": "120"}.get(etype, "051"), speakers,
+                          targets, f"evaluation:{tok.lemma_.lower()}-that-{'negative' if etype == 'ACCUSE' else 'positive'}",
+                          0.45)
+        if etype == "ACCUSE":
+            cand.mode = "disapprove"
         return cand
 
     def _praised_object(self, doc, sent, tok: Token, speakers: list[Arg]) -> Candidate | None:
@@ -897,13 +893,19 @@ class EventCoder:
         targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
         if not targets:
             return None
-        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type="SUPPORT", mode=None, cameo="051", target=())
-        cand = Candidate(sense=sense, type="SUPPORT", mode=None, cameo="051", trigger=doc[tok.i:tok.i + 1],
-                         anchor=tok, sentence=sent, sources=speakers, targets=targets,
-                         rule=f"evaluation:{tok.lemma_.lower()}-{obj.lemma_.lower()}")
+        return self._said(doc, sent, tok, "SUPPORT", "051", speakers, targets,
+                          f"evaluation:{tok.lemma_.lower()}-{obj.lemma_.lower()}", 0.45)
+
+    def _said(self, doc, sent, tok: Token, etype: str, cameo: str, speakers: list[Arg], targets: list[Arg],
+              rule: str, confidence: float, embeds: bool = False) -> Candidate:
+        """An event made by saying something, with no trigger word of its own."""
+        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type=etype, mode=None, cameo=cameo, target=(),
+                      opts={"embeds": True} if embeds else {})
+        cand = Candidate(sense=sense, type=etype, mode=None, cameo=cameo, trigger=doc[tok.i:tok.i + 1],
+                         anchor=tok, sentence=sent, sources=speakers, targets=targets, rule=rule)
         self._modality(doc, cand, tok)
         self._places_and_times(doc, cand, [tok])
-        cand.confidence = 0.45
+        cand.confidence = confidence
         return cand
 
     def _obligation(self, doc, sent, tok: Token, comp: Token, speakers: list[Arg]) -> Candidate | None:
@@ -921,15 +923,8 @@ class EventCoder:
         targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
         if not targets:
             return None
-        sense = Sense(key=tok.lemma_.lower(), pos="EVAL", type="REQUEST", mode=None, cameo="100", target=(),
-                      opts={"embeds": True})
-        cand = Candidate(sense=sense, type="REQUEST", mode=None, cameo="100", trigger=doc[tok.i:tok.i + 1],
-                         anchor=tok, sentence=sent, sources=speakers, targets=targets,
-                         rule=f"obligation:{tok.lemma_.lower()}-that-must")
-        self._modality(doc, cand, tok)
-        self._places_and_times(doc, cand, [tok])
-        cand.confidence = 0.5
-        return cand
+        return self._said(doc, sent, tok, "REQUEST", "100", speakers, targets,
+                          f"obligation:{tok.lemma_.lower()}-that-must", 0.5, embeds=True)
 
     # ----------------------------------------------------------- arguments
 

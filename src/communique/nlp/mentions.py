@@ -160,25 +160,19 @@ class MentionFinder:
                 if m and not (set(range(m.start, m.end)) & taken):
                     mentions.append(m)
                     taken.update(range(m.start, m.end))
-        for m in self._surnames(doc, mentions, taken):
-            mentions.append(m)
-            taken.update(range(m.start, m.end))
-        # Titles without a name next: "the SCO Secretary-General" swallows "SCO".
-        for m in self._titles_without_names(doc, label_at, taken):
-            mentions.append(m)
-            taken.update(range(m.start, m.end))
-        for sp in names:
-            if sp.label_ != "PERSON" and not (set(range(sp.start, sp.end)) & taken):
-                m = self._named_non_person(doc, sp, label_at)
-                if m:
+        def take(found: Iterable[Mention | None]) -> None:
+            for m in found:
+                if m is not None and not (set(range(m.start, m.end)) & taken):
                     mentions.append(m)
                     taken.update(range(m.start, m.end))
-        for m in self._collectives(doc, label_at, taken):
-            mentions.append(m)
-            taken.update(range(m.start, m.end))
-        for m in self._peoples(doc, label_at, taken):
-            mentions.append(m)
-            taken.update(range(m.start, m.end))
+
+        take(self._surnames(doc, mentions, taken))
+        # Titles without a name next: "the SCO Secretary-General" swallows "SCO".
+        take(self._titles_without_names(doc, label_at, taken))
+        take(self._named_non_person(doc, sp, label_at) for sp in names
+             if sp.label_ != "PERSON" and not (set(range(sp.start, sp.end)) & taken))
+        take(self._collectives(doc, label_at, taken))
+        take(self._peoples(doc, label_at, taken))
         for tok in doc:
             if tok.i in taken:
                 continue
