@@ -15,6 +15,7 @@
   by.value = sessionStorage.getItem(EDITOR) || "";
   token.addEventListener("change", () => sessionStorage.setItem(TOKEN, token.value.trim()));
   by.addEventListener("change", () => sessionStorage.setItem(EDITOR, by.value.trim()));
+  panel.querySelector(".edit-credentials").addEventListener("submit", (event) => event.preventDefault());
 
   function say(message, failed) {
     status.textContent = message;
