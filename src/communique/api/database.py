@@ -54,7 +54,7 @@ class Reader:
 
     def __init__(self, cursor: duckdb.DuckDBPyConnection, corrected: bool, events_corrected: bool = False) -> None:
         self.cursor = cursor
-        self.corrected = corrected or events_corrected  # event corrections may set participants
+        self.corrected = corrected
         self.events_corrected = events_corrected
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
@@ -132,16 +132,21 @@ class Database:
             self._release()
 
     def _has_corrections(self, cursor: duckdb.DuckDBPyConnection) -> tuple[bool, bool]:
-        """Whether people corrected (actors, events)."""
+        """Whether people corrected (actors or the participants of events, events)."""
         signature = self.signature()
         known = self._corrections
         if known is None or known[0] != signature:
             tables = {row[0] for row in cursor.execute(
                 "SELECT table_name FROM information_schema.tables "
                 "WHERE table_name IN ('actor_corrections', 'event_corrections')").fetchall()}
-            found = tuple(bool(table in tables and cursor.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                          for table in ("actor_corrections", "event_corrections"))
-            known = self._corrections = (signature, found)
+            actors = "actor_corrections" in tables and bool(
+                cursor.execute("SELECT count(*) FROM actor_corrections").fetchone()[0])
+            events, participants = (False, False)
+            if "event_corrections" in tables:
+                events, participants = cursor.execute(
+                    "SELECT count(*) > 0, coalesce(bool_or(list_has_any(fields, ['source', 'target'])), false) "
+                    "FROM event_corrections").fetchone()
+            known = self._corrections = (signature, (actors or participants, events))
         return known[1]
 
     @property
