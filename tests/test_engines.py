@@ -248,3 +248,24 @@ def test_ray_engine_stores_what_the_local_engine_stores(local_ray, tmp_path):
     rows = con.execute(f"SELECT status, len(events) FROM read_parquet('{shards}/*.parquet')").fetchall()
     assert sorted(s for s, _ in rows) == ["document"] * 6 + ["unreadable"]
     assert sum(n for _, n in rows) == local.events
+
+
+def test_object_store_inputs_are_copied_read_and_named_by_their_uri(tmp_path, monkeypatch):
+    """What a Ray read task does with s3://... (here a local folder stands in for the bucket)."""
+    from pyarrow import fs as pafs
+
+    from communique.engines import ray_engine
+    from communique.readers import read_paths
+
+    bucket = tmp_path / "bucket" / "news"
+    bucket.mkdir(parents=True)
+    write_corpus(bucket / "may.jsonl", 3, bad_line=True)
+    monkeypatch.setattr(ray_engine, "_filesystem",
+                        lambda uri: (pafs.LocalFileSystem(), str(tmp_path / "bucket" / uri[len("s3://my-bucket/"):])))
+
+    rows = list(ray_engine._read_input({"input": 0, "path": "s3://my-bucket/news"}, read_paths))
+    sources = [json.loads(r["document"])["source"] if r["document"] else r["source"] for r in rows]
+    assert sources == ["s3://my-bucket/news/may.jsonl:1", "s3://my-bucket/news/may.jsonl:2",
+                       "s3://my-bucket/news/may.jsonl:3", "s3://my-bucket/news/may.jsonl:4"]
+    assert [r["status"] for r in rows] == [None, "unreadable", None, None]
+    assert [r["seq"] for r in rows] == [0, 1, 2, 3]

@@ -151,7 +151,7 @@ def _local_copy(path: str) -> tuple[str, str | None]:
         return path.removeprefix("file://"), None
     from pyarrow import fs as pafs
 
-    filesystem, root = pafs.FileSystem.from_uri(path)
+    filesystem, root = _filesystem(path)
     tmp = tempfile.mkdtemp(prefix="communique-input-")
     info = filesystem.get_file_info(root)
     if info.type == pafs.FileType.Directory:
@@ -166,6 +166,13 @@ def _local_copy(path: str) -> tuple[str, str | None]:
     local = os.path.join(tmp, os.path.basename(root))
     pafs.copy_files(root, local, source_filesystem=filesystem)
     return local, tmp
+
+
+def _filesystem(uri: str) -> tuple[Any, str]:
+    """The pyarrow file system of a URI, and the path in it."""
+    from pyarrow import fs as pafs
+
+    return pafs.FileSystem.from_uri(uri)
 
 
 # --- stage 2: extraction (one actor per worker) -------------------------------------------
