@@ -105,7 +105,9 @@ def run(
 ) -> RunReport:
     """Read ``paths``, extract, store; resume the same job if it was killed; log the run.
 
-    ``pipeline``: an already built pipeline to use in this process (workers=1, local).
+    ``pipeline``: an already built pipeline to use in this process (local engine, one
+    worker); worker processes and Ray actors build theirs from ``actors_files`` and
+    ``model`` (or ``$COMMUNIQUE_PIPELINE_FACTORY``).
     ``retry_failed``: extract only the documents whose last attempt failed (``paths``
     may then be empty: the inputs of the runs that failed them are read again).
     ``reader``: turns the paths into Documents and ReadErrors (default
