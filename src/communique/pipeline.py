@@ -398,7 +398,7 @@ class Pipeline:
     def _attached_time(doc: Doc, cand: Candidate, times, time_starts, others: set[int]) -> TimeValue | None:
         """The time expression of the trigger's clause.  An expression belongs to
         the nearest event word above it in the parse: in "thanked him for the
-        reception on his India visit in September", September dates the visit,
+        welcome on her Peru visit in March", March dates the visit,
         not the thanks."""
         s0, s1 = cand.sentence.start_char, cand.sentence.end_char
         lo = bisect_right(time_starts, s0 - 1)
@@ -416,7 +416,7 @@ class Pipeline:
         anchor = cand.anchor
         mine = {anchor.i} | {t.i for t in cand.trigger}
         if anchor.dep_ == "conj":
-            mine.add(anchor.head.i)  # "on Tuesday made a stopover ... and held talks"
+            mine.add(anchor.head.i)  # "on Tuesday stopped over ... and held talks"
         owned = []
         for t in in_sentence:
             tok = doc.char_span(t.span.start, t.span.end, alignment_mode="expand")
@@ -503,7 +503,7 @@ class Pipeline:
 
     @staticmethod
     def _inherit_from_gatherings(doc: Doc, events: list[Event], cands: dict[int, Candidate]) -> None:
-        """An act done at a gathering ("adopted at the Bishkek summit") has the
+        """An act done at a gathering ("endorsed at the Astana summit") has the
         gathering's date and place."""
         by_token = {cands[id(e)].anchor.i: e for e in events if cands[id(e)].gathering is not None}
         for e in events:
@@ -518,7 +518,7 @@ class Pipeline:
 
     @staticmethod
     def _is_background(cand: Candidate) -> bool:
-        """A gathering named in passing ("adopted at the Bishkek summit") is not
+        """A gathering named in passing ("endorsed at the Astana summit") is not
         dated or placed by the document's current event."""
         tok = cand.anchor
         return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl")
@@ -572,8 +572,8 @@ class Pipeline:
     @staticmethod
     def _merge_restated_meetings(events: list[Event], names: dict[int, str]) -> list[Event]:
         """A headline and the lead restate one meeting with other words for the
-        same people ("Jaishankar holds talks with Iranian counterpart" / "S
-        Jaishankar held talks with his Iranian counterpart Javad Zarif"): CONSULTs
+        same people ("Ruiz holds talks with Ruritanian counterpart" / "Ana
+        Ruiz held talks with her Ruritanian counterpart Tomas Berg"): CONSULTs
         that share a party, fall on compatible dates and name no conflicting
         other party are one event; the fuller statement is kept."""
         def parties(e: Event) -> set[str]:
@@ -604,7 +604,7 @@ class Pipeline:
             earlier = [k for k in out if k.type == "CONSULT" and id(k) not in names and k.asserted
                        and compatible_dates(k, e)]
             if earlier and not parties(e):
-                # "the ministers discussed ...", "they had a productive discussion": the meeting told already
+                # "the ministers went over ...", "they had a frank exchange": the meeting told already
                 earlier[-1].mentions.append(e.trigger_span)
                 continue
             pe = parties(e)
@@ -618,7 +618,7 @@ class Pipeline:
                     host = k
                     break
             if host is None:
-                # a headline in organisations' names ("SCO, UN Secretary-Generals held a meeting")
+                # a headline in organisations' names ("Union, League chiefs meet")
                 # restates the lead's meeting of their officials
                 if all(p.kind in ("organisation", "state") for p in e.source + e.target) and e.source + e.target:
                     mine = {"org:" + fold(p.name) for p in e.source + e.target if p.name} | {

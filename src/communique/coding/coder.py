@@ -190,10 +190,10 @@ class EventCoder:
                 return
 
     def _target_from_clause(self, doc: Doc, cand: Candidate, sentence_cands: list[Candidate]) -> None:
-        """Targets often sit in the clause the act is about: "is willing to withdraw its
-        troops from Lebanon", "offered to negotiate with the president of Armenia",
-        "began a hunger strike to demand the return of property seized by Algerian
-        forces": with no target of its own, the event takes the embedded event's
+        """Targets often sit in the clause the act is about: "is ready to pull its
+        brigade out of Ruritania", "offered to mediate with the premier of Freedonia",
+        "began a sit-in to demand the release of activists held by the Freedonian
+        police": with no target of its own, the event takes the embedded event's
         target, else the first other actor named in its complement or purpose clause."""
         if any(a.actor for a in cand.targets) or cand.type == "CONSULT" and cand.mode == "multilateral":
             return
@@ -472,7 +472,7 @@ class EventCoder:
             if agent is not None:
                 sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent")
             if obj_tok is not None:
-                # "86 Indian fishermen detained for trespassing": the fishermen were detained
+                # "40 sailors held for straying into its waters": the sailors were held
                 targets = [a for a in self._args(doc, [obj_tok], "passive-subject") if a.actor]
             if not sources:
                 sources = self._gathering_participants(doc, tok)
@@ -588,7 +588,7 @@ class EventCoder:
         head = tok.head
         light = None
         if sense.type == "ACCUSE" and tok.lemma_.lower() == "protest" and tok.dep_ == "pobj" and head.lower_ == "in":
-            # "staged a hunger strike in protest against ...": a protest by the clause's subject
+            # "began a sit-in in protest against ...": a protest by the clause's subject
             sense = self.lex.nouns.get("protest_crowd", (sense,))[0]
             verb = head.head
             sources = self._subjects(doc, verb) if verb.pos_ in ("VERB", "AUX") else []
@@ -613,7 +613,7 @@ class EventCoder:
         allowed_light = sense.get("light_only")
         preps = self._preps(tok)
         if light is None and sense.get("nominal_participle"):
-            # "the agreements reached on the results of the visit", "a framework hashed out by A and B"
+            # "the understandings reached during the visit", "a deal hashed out by A and B"
             part = next((c for c in tok.children if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in sense.get("nominal_participle")), None)
             if part is not None:
                 light = part
@@ -623,7 +623,7 @@ class EventCoder:
             if not at:
                 return reject("a speech not at a gathering")
         if sense.type == "COOPERATE" and light is None and any(c.lower_ in ("joint", "combined") for c in tok.lefts):
-            light = tok  # "the joint anti-terrorism exercise of competent bodies": it took place
+            light = tok  # "the joint border drill of the two navies": it took place
         if light is not None and light is tok:
             sources = [a for p in tok.children if p.dep_ == "prep" and p.lower_ in ("of", "by", "between")
                        for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
@@ -656,7 +656,7 @@ class EventCoder:
             if light.dep_ in ("acl", "relcl") and light.head is tok:
                 agent = next((c for c in light.children if c.dep_ == "agent"), None)
                 sources = self._args(doc, self._pobjs(agent), "agent") if agent is not None else []
-            # "handed a congratulatory message from Minister X": the author is the source
+            # "passed on a congratulatory letter from Minister X": the author is the source
             authors = [a for p in tok.children if p.dep_ == "prep" and p.lower_ in (sense.get("author_from") or ())
                        for a in self._args(doc, self._pobjs(p), f"author ({p.lower_})") if a.actor]
             if authors:
@@ -741,7 +741,7 @@ class EventCoder:
             if left >= tok.i:
                 break
         name = doc[left:tok.i + 1]
-        # "the 74th Session of the UN General Assembly"
+        # "the 12th Session of the Assembly of the Union"
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         if of is not None:
             pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
@@ -780,7 +780,7 @@ class EventCoder:
 
     @staticmethod
     def _gathering_of(verb: Token) -> Token | None:
-        """The gathering an act took place at: "adopted at the Bishkek summit"."""
+        """The gathering an act took place at: "endorsed at the Astana summit"."""
         for p in verb.children:
             if p.dep_ == "prep" and p.lower_ in ("at", "during"):
                 for o in p.children:
@@ -789,7 +789,7 @@ class EventCoder:
         return None
 
     def _gathering_participants(self, doc: Doc, verb: Token) -> list[Arg]:
-        """For "adopted at the Bishkek summit": the participants of the gathering, unnamed."""
+        """For "endorsed at the Astana summit": the participants of the gathering, unnamed."""
         for p in verb.children:
             if p.dep_ != "prep" or p.lower_ not in ("at", "during", "by"):
                 continue
@@ -836,7 +836,7 @@ class EventCoder:
         return cand
 
     def _evaluative(self, doc, sent, tok: Token) -> Candidate | None:
-        """"X noted that Chongqing was one of the most booming centres" → SUPPORT;
+        """"X noted that Almaty was a thriving hub of regional trade" → SUPPORT;
         "X called the statements irresponsible" → ACCUSE.  No trigger verb: the
         evaluation in the complement is the act."""
         comp = next((c for c in tok.children if c.dep_ in ("ccomp",)), None)
@@ -877,7 +877,7 @@ class EventCoder:
         return cand
 
     def _praised_object(self, doc, sent, tok: Token, speakers: list[Arg]) -> Candidate | None:
-        """"noted the contribution that Pakistan is making", "highlighted China's role" → SUPPORT."""
+        """"noted the contribution Ruritania makes", "highlighted Freedonia's role" → SUPPORT."""
         obj = self._dobj(tok)
         if obj is None or obj.lemma_.lower() not in _PRAISE_NOUNS or tok.lemma_.lower() not in (
                 "note", "highlight", "stress", "emphasize", "emphasise", "underline", "underscore", "acknowledge",
@@ -918,7 +918,7 @@ class EventCoder:
             return None
         index = doc._.mention_index or {}
         if index.get(subj.i) is None:
-            return None  # "immigration to France should stop": no actor is told to do anything
+            return None  # "tourism to the coast should resume": no actor is told to do anything
         targets = [a for a in self._args(doc, [subj], "obliged") if a.actor and a.actor.kind != "pronoun"]
         targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
         if not targets:
@@ -963,7 +963,7 @@ class EventCoder:
         m = (tok.doc._.mention_index or {}).get(tok.i)
         if m is not None and m.role:
             words.update(w.lower() for w in m.role.replace("'", " ").split())
-        # the head noun of a name ("the Programme for the Development of ... States")
+        # the head noun of a name ("the Plan for the Protection of ... Wetlands")
         anc = tok
         for _ in range(6):
             if anc.dep_ in ("pobj", "compound", "conj") and anc.head is not anc:
@@ -990,7 +990,7 @@ class EventCoder:
         index = doc._.mention_index or {}
         m = index.get(tok.i)
         if m is not None and m.kind in ("collective", "description") and m.antecedent is None:
-            # "his Iranian counterpart Javad Zarif": the name in apposition is the actor
+            # "his Freedonian counterpart Ana Ruiz": the name in apposition is the actor
             for c in tok.children:
                 if c.dep_ in ("appos", "compound") and c.i >= tok.i:
                     named = index.get(c.i)
@@ -1192,7 +1192,7 @@ class EventCoder:
                     cand.hypothetical = True  # "convene a meeting ... to try to facilitate a deal"
                     cand.reasons.append("purpose: 'to'")
             if node.dep_ == "acl" and node.head.lemma_.lower() in _INTENT_NOUNS:
-                cand.future = True  # "Russia's numerous requests to visit", "a plan to build"
+                cand.future = True  # "repeated requests to inspect the site", "a plan to build"
                 cand.reasons.append(f"intended: '{node.head.text} to'")
                 break
             if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
@@ -1239,7 +1239,7 @@ class EventCoder:
         if anchor.dep_ in ("csubj", "csubjpass") or (anchor.tag_ == "VBG" and anchor.dep_ in ("nsubj", "nsubjpass")):
             cand.hypothetical = True
             cand.reasons.append("a gerund used as a subject: an idea, not an act")
-        # "his work as an Ambassador, within which he visits the regions": a description
+        # "in her post she tours the provinces": a description
         if anchor.dep_ == "relcl" and anchor.tag_ in ("VBZ", "VBP") and not any(
                 c.dep_ == "aux" for c in anchor.children):
             cand.hypothetical = True
@@ -1312,7 +1312,7 @@ class EventCoder:
             node = cand.anchor
             for _ in range(4):
                 if node.dep_ == "conj" and node.head is not node:
-                    node = node.head  # "accused him of undermining democracy and allowing graft"
+                    node = node.head  # "accused her of rigging the vote and silencing critics"
                     continue
                 if node.dep_ not in ("xcomp", "ccomp", "pcomp", "advcl", "acl") or node.head is node:
                     break
@@ -1371,7 +1371,7 @@ class EventCoder:
         anchor = cand.anchor
         related = [t for t in anchor.children if t.dep_ in ("advcl", "conj", "relcl")]
         if anchor.dep_ == "conj":
-            related.append(anchor.head)  # "made a stopover in Tehran and held talks with ..."
+            related.append(anchor.head)  # "stopped over in Vienna and held talks with ..."
         for t in related:
             travel = t.lemma_.lower() in _TRAVEL or any(
                 c.dep_ == "dobj" and c.lemma_.lower() in ("stopover", "trip", "visit", "tour") for c in t.children)

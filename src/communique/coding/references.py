@@ -20,7 +20,7 @@ _CONNECT = r"(?:of|on|for|in|and|the|between|to|against|with|&)"
 _CALENDAR = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
              r"July|August|September|October|November|December)\b")
 _CAP = rf"(?:(?!{_CALENDAR})[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th)?)"
-# "the Concept of Cooperation of the SCO Member States in Digitalisation and ..."
+# "the Strategy for Cooperation of the Member States in Transport and Energy ..."
 _INSTRUMENT = re.compile(
     rf"\b(?:{_CAP}\s+)*?(?:{_INSTRUMENT_HEADS})\b(?:\s+(?:{_CONNECT}\s+)*{_CAP})*"
 )
@@ -96,7 +96,7 @@ def _gathering_words(name: str) -> set[str]:
 def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
     """Named gatherings: an ordinal, a proper name or a place before the head
     noun.  Restatements ("the 2nd Smart China Expo" ... "the Smart China Expo
-    held in Chongqing between 23 and 26 August") are one gathering, with the
+    held in Kazan between 4 and 7 May") are one gathering, with the
     dates and place of whichever mention states them."""
     out: list[Gathering] = []
     inside = instrument_spans(doc.text)
@@ -105,7 +105,7 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
         if tok.lemma_.lower() not in _GATHERING_HEADS or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if any(a <= tok.idx < b for a, b in inside):
-            continue  # "the Regulations of the SCO Heads of Regions Forum" names a document
+            continue  # "the Rules of the Mayors Forum" names a document
         left = tok.left_edge.i
         while left < tok.i and (doc[left].dep_ in ("det", "predet", "punct") or doc[left].lower_ in ("the", "a", "an", "its", "his", "her", "their")):
             left += 1
@@ -130,7 +130,7 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
         start_date = end_date = None
         location = None
         sent = tok.sent
-        # dates and places stated with it: "held in Chongqing between 23 and 26 August"
+        # dates and places stated with it: "held in Kazan between 4 and 7 May"
         scope_lo = span.start_char
         scope_hi = sent.end_char
         acl = next((c for c in tok.children if c.dep_ in ("acl", "relcl")), None)

@@ -143,8 +143,8 @@ class Coreference:
 
     @staticmethod
     def _share_roles(mentions: list[Mention]) -> None:
-        """A person's office is stated once ("Secretary of the CPC Chongqing Municipal
-        Committee Chen Min'er") and holds for the whole chain: the named root takes
+        """A person's office is stated once ("Governor of the Northern Province
+        Li Wei") and holds for the whole chain: the named root takes
         the first stated title, and a description ("the head of state") resolved to
         the person reports the person's own title."""
         for m in mentions:
@@ -272,7 +272,7 @@ class Coreference:
             if not want_plural and r.kind == "collective":
                 continue
             if want_plural and r.kind in ("collective", "description") and not r.plural:
-                continue  # "the legitimate government ... since they seized": they ≠ the government
+                continue  # "the recognised government ... after they took power": they ≠ the government
             sent_gap = 0 if doc[c.start].sent.start == sent.start else 1
             if m.start - c.start > 300:
                 continue

@@ -2,8 +2,8 @@
 appositions around them, collectives ("Kenyan police"), metonyms ("Beijing"),
 and definite descriptions ("the SCO Secretary-General") for coreference.
 
-Long titles are parsed badly by the small English model ("Charge d'Affaires ad
-Interim of the Republic of Uzbekistan in China Batyr Tursunov" comes out as a
+Long titles are parsed badly by the small English model ("Deputy Permanent
+Representative of the Republic of Freedonia to the Union Ana Ruiz" comes out as a
 string of compounds and prepositions), so titled names are found on the
 surface — a run of title-case words and connectors ending in a name — and every
 token of the run is mapped to the mention.  An argument found on the parse
@@ -589,15 +589,15 @@ class MentionFinder:
 
     @staticmethod
     def _name_after_title(doc: Doc, end: int, label_at, taken: set[int]) -> tuple[int, int] | None:
-        """The name the NER missed after a title: "Charge d'Affaires ad Interim of
-        the Republic of Uzbekistan in China Batyr Tursunov" → "Batyr Tursunov"."""
+        """The name the NER missed after a title: "Consul General of
+        the Republic of Freedonia in Lyon Ana Ruiz" → "Ana Ruiz"."""
         j = end
         if j + 1 < len(doc) and doc[j].lower_ in ("in", "to"):
             nxt = label_at.get(j + 1)
             if nxt is not None and nxt.label_ in ("STATE", "CAPITAL", "SUBNATIONAL"):
                 j = nxt.end
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "PROPN":
-            j += 1  # "the Ambassador of the Russian Federation to Kyrgyzstan, Nikolay Udovichenko
+            j += 1  # "the Ambassador of Freedonia to Ruritania, Ana Ruiz
         k = j
         while k < len(doc) and k - j < 5 and k not in taken and (
                 (doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
