@@ -143,7 +143,7 @@ def test_two_workers_store_exactly_what_one_process_stores(fake, tmp_path):
     assert dump(tmp_path / "one.duckdb") == dump(tmp_path / "two.duckdb")
     assert (one.documents, one.new, one.unchanged, one.unreadable) == (300, 283, 17, 1)  # 17 wire copies
     assert (two.documents, two.new, two.unchanged, two.unreadable) == (300, 283, 17, 1)
-    assert len(two.peak_rss_mb) == 2 and os.getpid() not in two.peak_rss_mb  # the NLP ran in two workers
+    assert two.peak_rss_mb and os.getpid() not in two.peak_rss_mb  # the NLP ran in the workers, not here
     assert one.incidents and one.incidents < one.events  # reports of one meeting merged
 
 
