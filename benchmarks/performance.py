@@ -124,6 +124,33 @@ def child_engine(corpus: Path, workers: int, batch_size: int, engine: str) -> di
                 "db_mb": (Path(folder) / "perf.duckdb").stat().st_size / 2**20}
 
 
+def child_memory(source: Path, passes: int, batch_size: int) -> dict:
+    """One process extracting the source ``passes`` times over (each pass new documents):
+    its resident memory after each pass and its peak so far."""
+    import gc
+
+    from communique.engines.local import peak_rss_mb
+    from communique.engines.work import PipelineSpec, extract_batch
+    from communique.model import Document
+    from communique.readers import read_paths
+
+    def resident_mb() -> float:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    pipeline = PipelineSpec.create().build()
+    base = [d for d in read_paths([source]) if isinstance(d, Document)]
+    rows = [{"pass": 0, "documents": 0, "resident_mb": resident_mb(), "peak_mb": peak_rss_mb()}]
+    for n in range(1, passes + 1):
+        docs = [Document(text=d.text, source_id=f"{d.source_id}#{n}", url=f"{d.url}#{n}", published=d.published)
+                for d in base]
+        for i in range(0, len(docs), batch_size):
+            extract_batch(pipeline, docs[i:i + batch_size], batch_size)
+        gc.collect()
+        rows.append({"pass": n, "documents": n * len(base), "resident_mb": resident_mb(), "peak_mb": peak_rss_mb()})
+    return {"rows": rows}
+
+
 def measure(kind: str, corpus: Path, workers: int, batch_size: int, engine: str = "local") -> dict:
     command = [sys.executable, __file__, "--child", kind, "--corpus", str(corpus), "--workers", str(workers),
                "--batch-size", str(batch_size), "--engine", engine]
@@ -142,7 +169,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--ray", action="store_true", help="also the Ray engine on 2 local workers")
-    ap.add_argument("--child", choices=("raw", "engine"), help=argparse.SUPPRESS)
+    ap.add_argument("--memory-passes", type=int, default=0,
+                    help="only measure one process's memory over this many passes of the input")
+    ap.add_argument("--child", choices=("raw", "engine", "memory"), help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -151,6 +180,21 @@ def main() -> int:
         return 0
     if args.child == "engine":
         print(json.dumps(child_engine(Path(args.corpus), args.workers[0], args.batch_size, args.engine)))
+        return 0
+    if args.child == "memory":
+        print(json.dumps(child_memory(Path(args.corpus), args.memory_passes, args.batch_size)))
+        return 0
+    if args.memory_passes:
+        command = [sys.executable, __file__, "--child", "memory", "--corpus", args.input,
+                   "--memory-passes", str(args.memory_passes), "--batch-size", str(args.batch_size)]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        rows = json.loads(done.stdout.strip().splitlines()[-1])["rows"]
+        print(f"One process, {Path(args.input).name} extracted {args.memory_passes} times over "
+              f"(batch size {args.batch_size}); load average {os.getloadavg()[0]:.1f}.\n")
+        print("| pass | documents so far | resident after the pass, MB | peak so far, MB |")
+        print("| ---: | ---: | ---: | ---: |")
+        for row in rows:
+            print(f"| {row['pass']} | {row['documents']} | {row['resident_mb']:.0f} | {row['peak_mb']:.0f} |")
         return 0
 
     source = Path(args.input)
