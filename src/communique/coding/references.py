@@ -64,11 +64,17 @@ def instrument_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _spans_of(doc: Doc) -> list[tuple[int, int]]:
+    """The instrument spans the mention finder found, else found now."""
+    cached = doc._.instrument_spans if Doc.has_extension("instrument_spans") else None
+    return cached if cached is not None else instrument_spans(doc.text)
+
+
 def find_instruments(doc: Doc) -> list[Instrument]:
     text = doc.text
     out: list[Instrument] = []
     seen: set[str] = set()
-    for start, end in instrument_spans(text):
+    for start, end in _spans_of(doc):
         name = text[start:end]
         if name.lower() in seen:
             continue
@@ -99,7 +105,7 @@ def find_gatherings(doc: Doc, times: Sequence, gazetteer) -> list[Gathering]:
     held in Kazan between 4 and 7 May") are one gathering, with the
     dates and place of whichever mention states them."""
     out: list[Gathering] = []
-    inside = instrument_spans(doc.text)
+    inside = _spans_of(doc)
     index = doc._.mention_index or {}
     for tok in doc:
         if tok.lemma_.lower() not in _GATHERING_HEADS or tok.pos_ not in ("NOUN", "PROPN"):

@@ -24,7 +24,7 @@ from communique.actors import KnowledgeBase
 from communique.nlp.mentions import MentionFinder
 
 for _name, _default in (("mentions", None), ("mention_index", None), ("kb_label_at", None), ("events", None),
-                        ("event_candidates", None)):
+                        ("event_candidates", None), ("instrument_spans", None), ("dateline", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 

@@ -131,9 +131,6 @@ class MentionFinder:
     def _kb_spans(doc: Doc) -> list[SpacySpan]:
         return list(doc.spans.get("kb", []))
 
-    def _country_of_span(self, label: str, kb_id: str) -> str | None:
-        return self.kb.country_code_for(kb_id) if kb_id else None
-
     # -- main -----------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
@@ -144,12 +141,16 @@ class MentionFinder:
                 prev = label_at.get(i)
                 if prev is None or len(prev) < len(sp):
                     label_at[i] = sp
+        # Looked up token by token below and again by the coder and the pipeline:
+        # computed once per document and kept on the Doc.
+        doc._.kb_label_at = label_at
+        doc._.instrument_spans = instrument_spans(doc.text)
+        doc._.dateline = dateline = find_dateline(doc.text)
         mentions: list[Mention] = []
         taken: set[int] = set()
 
         names = self._name_spans(doc, kb_spans)
         # a dateline ("NAIROBI, 9 May 2023 –") names where, not who
-        dateline = find_dateline(doc.text)
         if dateline is not None:
             d0, d1 = dateline[1].start, dateline[1].end
             names = [sp for sp in names if not (d0 <= sp.start_char < d1)]
@@ -185,7 +186,6 @@ class MentionFinder:
                 taken.add(tok.i)
         mentions.sort(key=lambda m: m.start)
         self._people_taken_for_places(doc, mentions)
-        doc._.kb_label_at = label_at
         doc._.mentions = mentions
         index: dict[int, Mention] = {}
         for m in mentions:
@@ -222,7 +222,7 @@ class MentionFinder:
         # NER takes pieces of document names for organisations ("the Concept of
         # Cooperation of the SCO ..."): an unknown organisation inside a named
         # instrument is not an actor.
-        inside = instrument_spans(doc.text)
+        inside = doc._.instrument_spans
         cands = [c for c in cands if c[2] not in ("ORG", "FAC") or not any(
             a <= doc[c[0]].idx < b for a, b in inside)]
         # a nationality word the NER took for a name ("Tajik forces"): a modifier, not an actor
@@ -256,8 +256,8 @@ class MentionFinder:
                 while s > 0 and first - s < 2 and doc[s - 1].pos_ == "PROPN" and doc[s - 1].text[:1].isupper() \
                         and not self._is_title_token(doc, s - 1) and (s - 1) not in used \
                         and doc[s - 1].lower_ not in _HONORIFICS \
-                        and not (s > 1 and doc[s - 2].lower_ in _CONNECTORS) and not any(
-                            sp.start <= s - 1 < sp.end for sp in doc.spans.get("kb", [])):
+                        and not (s > 1 and doc[s - 2].lower_ in _CONNECTORS) \
+                        and (s - 1) not in doc._.kb_label_at:
                     s -= 1
                 # "H.E. Ms. Battsetseg Batmunkh": honorifics are no name; the name follows them
                 while s < e and doc[s].lower_ in _HONORIFICS:
@@ -275,8 +275,10 @@ class MentionFinder:
         chosen.sort(key=lambda sp: sp.start)
         return chosen
 
-    def _is_title_token(self, doc: Doc, i: int) -> bool:
-        return any(sp.label_ == "TITLE" and sp.start <= i < sp.end for sp in doc.spans.get("kb", []))
+    @staticmethod
+    def _is_title_token(doc: Doc, i: int) -> bool:
+        sp = (doc._.kb_label_at or {}).get(i)
+        return sp is not None and sp.label_ == "TITLE"
 
     # -- persons -------------------------------------------------------------------
 
