@@ -242,6 +242,7 @@ class Pipeline:
             self._office_holders(event, reference, registry)
             self._roles_at_date(event, reference)
             self._place_countries(event)
+            self._context_country(doc, cand, event)
             self._consult_direction_by_place(event)
             events.append(event)
 
@@ -391,6 +392,35 @@ class Pipeline:
                 if place is not None and place.country:
                     p.country = place.country
                     p.rule = f"{p.rule}+gazetteer-country" if p.rule else "gazetteer-country"
+
+    @staticmethod
+    def _context_country(doc: Doc, cand: Candidate, event: Event) -> None:
+        """A person or group the text gives no country ("President Ana Ruiz
+        extended the curfew in Lyon") acts in the one country its sentence is
+        about: the only country named there (states, places, national bodies,
+        nationality words) or the event's location. Two countries in the
+        sentence leave the actor without one."""
+        unknown = [p for p in event.source + event.target
+                   if p.country is None and p.kind in ("person", "collective")]
+        if not unknown:
+            return
+        sent = cand.sentence
+        countries = {m.country for m in doc._.mentions or ()
+                     if sent.start <= m.start < sent.end and m.country and m.country != "IGO"
+                     and m.kind in ("state", "subnational", "place", "organisation", "collective", "person")}
+        for sp in doc.spans.get("kb", []):
+            if sent.start <= sp.start < sent.end and sp.label_ == "DEMONYM":
+                countries.add(sp.kb_id_.partition(":")[2])
+        if event.location is not None and event.location.country and event.location.span is not None \
+                and sent.start_char <= event.location.span.start < sent.end_char:
+            countries.add(event.location.country)
+        countries.discard("")
+        if len(countries) != 1:
+            return
+        (country,) = countries
+        for p in unknown:
+            p.country = country
+            p.rule = f"{p.rule}+country-of-sentence" if p.rule else "country-of-sentence"
 
     # -- time and place -------------------------------------------------------------
 

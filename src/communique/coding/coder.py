@@ -66,6 +66,11 @@ _SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", 
            "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe"}
 
 
+# "visited Moscow to attend the meeting": journeys and the gatherings they were for
+_JOURNEYS = {"visit", "travel", "fly", "go", "come", "arrive", "head", "leave", "depart", "return", "stop"}
+_ATTENDING = {"attend", "join", "participate"}
+
+
 @dataclass(eq=False)
 class Arg:
     """An argument: the mention it resolved to (if any) and the token it was found at."""
@@ -585,6 +590,15 @@ class EventCoder:
             wanted = set(sense.get("requires_amod_any"))
             if not any(c.lower_ in wanted or c.lemma_.lower() in wanted for c in tok.lefts):
                 return reject(f"needs one of {sorted(wanted)} before it")
+        if sense.get("requires_prep") and sense.get("requires_prep") not in self._preps(tok):
+            return reject(f"needs '{sense.get('requires_prep')}'")
+        if sense.get("requires_group_of"):
+            # "the Meeting of the Council of Coordinators", "a meeting of defence
+            # ministers": a body meets; "the meeting of Ruiz and Berg" is not a gathering
+            of = self._preps(tok).get("of")
+            members = [a for a in self._args(doc, self._pobjs(of), "of") if a.actor] if of is not None else []
+            if not members or any(a.actor.kind in ("person", "state") for a in members):
+                return reject("not a meeting of a body or group")
         head = tok.head
         light = None
         if sense.type == "ACCUSE" and tok.lemma_.lower() == "protest" and tok.dep_ == "pobj" and head.lower_ == "in":
@@ -1068,8 +1082,33 @@ class EventCoder:
         subj = [c for c in verb.children if c.dep_ in _SUBJ]
         if subj:
             s = subj[0]
+            if len(subj) > 1:
+                # two subjects is a misparse ("BEIJING, Nov 18 : Minister Ruiz held"):
+                # the actor is the one nearest the verb
+                index = doc._.mention_index or {}
+                s = next((c for c in reversed(subj) if index.get(c.i) is not None
+                          and index[c.i].kind not in ("place", "facility")), s)
+            dateline = doc._.dateline
+            if dateline is not None and dateline[1].start <= s.idx < dateline[1].end:
+                # "KABUL, (Agency) :Minister Ana Ruiz held talks": the parser took the
+                # dateline's city for the subject; the actor is the name before the verb
+                j = verb.i - 1
+                while j > s.i and doc[j].dep_ in ("aux", "auxpass", "neg", "advmod"):
+                    j -= 1
+                m = (doc._.mention_index or {}).get(j)
+                if m is not None and doc[m.start].idx >= dateline[1].end and \
+                        m.kind in ("person", "organisation", "description", "collective", "state"):
+                    return self._args(doc, [doc[j]], "subject")
             if s.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return self._args(doc, [verb.head], "relative-subject")
+                head = verb.head
+                if s.lower_ in ("who", "whom"):
+                    # "the Coordinator for the Union, Ana Ruiz, who met ...": who is
+                    # the person named just before, not the noun the parser chose
+                    before = s.i - 1 if s.i > 0 and doc[s.i - 1].text == "," else s.i
+                    m = (doc._.mention_index or {}).get(before - 1) if before > 0 else None
+                    if m is not None and m.resolved.kind == "person" and head.i < before:
+                        head = doc[m.name_end - 1] if m.name_end else doc[m.end - 1]
+                return self._args(doc, [head], "relative-subject")
             return self._args(doc, [s], "subject")
         if depth >= 3:
             return []
@@ -1185,6 +1224,11 @@ class EventCoder:
                     elif node.dep_ == "xcomp" and node.head.lemma_.lower() in ("have", "need", "ought", "got"):
                         cand.hypothetical = True  # "we have to support renewables": an obligation, not an act
                         cand.reasons.append(f"obligation: '{node.head.text} to'")
+                    elif node.dep_ == "advcl" and node.lemma_.lower() in _ATTENDING and \
+                            node.head.lemma_.lower() in _JOURNEYS and node.head.tag_ == "VBD":
+                        # "flew to Moscow to attend the meeting": a trip made to attend
+                        # something took place with it, unlike a purpose still to be reached
+                        cand.reasons.append("purpose of a completed journey: taken as done")
                     elif node.dep_ == "advcl":  # "led talks ... to reach the agreement": a purpose
                         cand.hypothetical = True
                         cand.reasons.append("purpose: 'to'")

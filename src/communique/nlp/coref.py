@@ -23,11 +23,14 @@ from communique.nlp.mentions import Mention
 from communique.text import fold
 
 _WINDOW_SENTENCES = 4
+# Verbs whose object is a position held for someone: "conveyed Freedonia's support".
+_POSITION_VERBS = {"convey", "express", "reaffirm", "reiterate", "voice", "state", "restate", "outline",
+                   "present", "explain", "underline", "emphasise", "emphasize", "stress"}
 _GENERIC_ROLES = {"official", "officials", "diplomat", "leader", "side", "politician", "representative", "guest"}
 
 
 def _words(name: str | None) -> set[str]:
-    return set(fold(name).replace(".", "").split()) if name else set()
+    return set(fold(name).replace(".", "").replace("-", " ").split()) if name else set()
 
 
 def _is_subject(doc: Doc, m: Mention) -> bool:
@@ -131,7 +134,8 @@ class Coreference:
             elif m.kind == "collective" and m.plural:
                 named.append(m)  # "Radical French farmers said they would ..."
             elif m.kind == "description":
-                m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
+                if m.antecedent is None:  # "the Ambassador of X, Ana Ruiz": linked where found
+                    m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
                 if m.antecedent is None and m.role and not m.plural:
                     named.append(m)  # "the Prime Minister of Uzbekistan": a person, unnamed
                 elif m.antecedent is None and m.plural:
@@ -139,7 +143,42 @@ class Coreference:
             elif m.kind == "pronoun":
                 self._link_pronoun(doc, m, named)
         self._share_roles(mentions)
+        self._countries_spoken_for(doc, mentions)
         return doc
+
+    @staticmethod
+    def _countries_spoken_for(doc: Doc, mentions: list[Mention]) -> None:
+        """An official the text gives no country is the country whose position
+        they state: "the Vice Minister expressed Freedonia's concern", "the envoy
+        conveyed Freedonia's support", "spoke on behalf of Freedonia"."""
+        index = doc._.mention_index or {}
+
+        def state_of(tok: Token) -> str | None:
+            other = index.get(tok.i)
+            return other.country if other is not None and other.kind == "state" else None
+
+        for m in mentions:
+            r = m.resolved
+            if r.kind != "person" or r.country or r.kb_id:
+                continue
+            heads = [doc[i] for i in range(m.start, m.end) if not (m.start <= doc[i].head.i < m.end)]
+            subj = next((t for t in heads if t.dep_ == "nsubj"), None)
+            if subj is None:
+                continue
+            verb = subj.head
+            found = None
+            if verb.lemma_.lower() in _POSITION_VERBS:
+                for obj in verb.children:
+                    if obj.dep_ == "dobj":
+                        found = next((state_of(c) for c in obj.children if c.dep_ == "poss" and state_of(c)), None)
+            for prep in verb.children:
+                if found is None and prep.lower_ == "on" and prep.dep_ == "prep":
+                    for behalf in prep.children:
+                        if behalf.lower_ == "behalf":
+                            found = next((state_of(o) for p in behalf.children if p.lower_ == "of"
+                                          for o in p.children if state_of(o)), None)
+            if found:
+                r.country = found
 
     @staticmethod
     def _share_roles(mentions: list[Mention]) -> None:
@@ -166,6 +205,15 @@ class Coreference:
         a one-word name with no fuller form before it takes the first fuller
         form after it."""
         persons = [m for m in mentions if m.kind == "person" and m.name]
+        # "Ruiz Meets Envoy" in a title-case headline comes out of the NER as an
+        # organisation: one unknown word that is a word of a person's full name is that person
+        full_words = {w: p for p in persons if len(_words(p.name)) >= 2 for w in _words(p.name)}
+        for m in mentions:
+            if m.kind == "organisation" and not m.kb_id and m.name and m.end - m.start == 1 \
+                    and len(_words(m.name)) == 1 and next(iter(_words(m.name))) in full_words:
+                m.kind, m.sector, m.country = "person", None, None
+                m.antecedent = full_words[next(iter(_words(m.name)))]
+                m.rule += "+name-of-person"
         for i, m in enumerate(persons):
             words = _words(m.name)
             if len(words) != 1 or any(words <= _words(c.name) for c in persons[:i]):

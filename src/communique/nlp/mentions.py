@@ -44,6 +44,50 @@ _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "s
 _GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
 
 
+def _parenthesis_start(doc: Doc, close: int, floor: int) -> int | None:
+    """Index of the "(" that opens a parenthetical abbreviation ending at
+    ``close`` ("(SCO)", "(MoS)"), or None."""
+    if doc[close].text != ")":
+        return None
+    for j in range(close - 1, max(floor, close - 3) - 1, -1):
+        if doc[j].text == "(":
+            return j if _abbreviation_inside(doc, j + 1, close) else None
+    return None
+
+
+def _parenthesis_end(doc: Doc, opening: int, ceiling: int) -> int | None:
+    """Index just after the ")" closing a parenthetical abbreviation opened at ``opening``."""
+    if opening >= len(doc) or doc[opening].text != "(":
+        return None
+    for j in range(opening + 1, min(ceiling, opening + 4)):
+        if doc[j].text == ")":
+            return j + 1 if _abbreviation_inside(doc, opening + 1, j) else None
+    return None
+
+
+def _abbreviation_inside(doc: Doc, start: int, end: int) -> bool:
+    """"(SCO)", "(MoS)", "(UN DPPA)": only abbreviations, which a title may carry."""
+    return end > start and all(_acronym(doc[k].text) or doc[k].text.isupper() for k in range(start, end))
+
+
+def _inside_parenthesis(span: SpacySpan, i: int) -> bool:
+    depth = 0
+    for t in span:
+        if t.text == "(":
+            depth += 1
+        if t.i == i:
+            return depth > 0
+        if t.text == ")":
+            depth = max(0, depth - 1)
+    return False
+
+
+@lru_cache(maxsize=1)
+def _portfolio_words() -> frozenset[str]:
+    data = yaml.safe_load(resources.files("communique").joinpath("data/sector_cues.yaml").read_text("utf-8"))
+    return frozenset(w.lower() for w in data.get("portfolio_words", ()))
+
+
 @dataclass(eq=False)
 class Mention:
     """A token-level actor mention inside one Doc (internal to the NLP stage)."""
@@ -186,6 +230,8 @@ class MentionFinder:
                 taken.add(tok.i)
         mentions.sort(key=lambda m: m.start)
         self._people_taken_for_places(doc, mentions)
+        self._titles_before_comma(doc, mentions)
+        mentions = self._counterparts(doc, mentions)
         doc._.mentions = mentions
         index: dict[int, Mention] = {}
         for m in mentions:
@@ -217,8 +263,18 @@ class MentionFinder:
                 if ent.label_ == "PERSON" and e < len(doc) and doc[e].text in ("He", "Xi", "Li") \
                         and not doc[e].is_sent_start and doc[e].i == ent.end:
                     e += 1
+                label = ent.label_
+                if label == "ORG":
+                    # "MoS Lekhi", "Ambassador Haque" as one ORG: a title and a name
+                    t = s
+                    while t < e and self._is_title_token(doc, t):
+                        t += 1
+                    if s < t < e and e - t <= 3 and all(doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
+                                                        and k not in doc._.kb_label_at for k in range(t, e)) \
+                            and sector_from_words(doc[t:e].text) is None:
+                        s, label = t, "PERSON"
                 if s < e:
-                    cands.append((s, e, ent.label_, "", 0))
+                    cands.append((s, e, label, "", 0))
         # NER takes pieces of document names for organisations ("the Concept of
         # Cooperation of the SCO ..."): an unknown organisation inside a named
         # instrument is not an actor.
@@ -269,11 +325,26 @@ class MentionFinder:
                     if k == e:
                         continue
                     e = k
+            if label == "PERSON" and kb_id and doc[s].ent_type_ == "PERSON" and doc[s].ent_iob_ == "I":
+                # "Makhdoom Shah Mehmood Qureshi": the knowledge base knows the shorter
+                # name; the NER's longer one is the name as written
+                while s > 0 and doc[s - 1].ent_type_ == "PERSON" and (s - 1) not in used \
+                        and not self._is_title_token(doc, s - 1) and doc[s - 1].lower_ not in _HONORIFICS:
+                    s -= 1
             span = SpacySpan(doc, s, e, label=label, kb_id=kb_id)
             chosen.append(span)
             used.update(range(s, e))
         chosen.sort(key=lambda sp: sp.start)
-        return chosen
+        # "Abdisaid Muse" + "Ali": two unknown person names with nothing between are one name
+        merged: list[SpacySpan] = []
+        for sp in chosen:
+            prev = merged[-1] if merged else None
+            if prev is not None and sp.label_ == prev.label_ == "PERSON" and prev.end == sp.start \
+                    and not prev.kb_id_ and not sp.kb_id_ and doc[prev.end - 1].tag_ != "POS":
+                merged[-1] = SpacySpan(doc, prev.start, sp.end, label="PERSON")
+            else:
+                merged.append(sp)
+        return merged
 
     @staticmethod
     def _is_title_token(doc: Doc, i: int) -> bool:
@@ -291,6 +362,8 @@ class MentionFinder:
             return None
         name_text = doc[s:e].text
         kb_person = self.kb.person(name_text) if self.kb else None
+        if kb_person is None and name.kb_id_ and self.kb:
+            kb_person = self.kb.get(name.kb_id_)
         m = Mention(start=s, end=e, kind="person", name=name_text, name_start=s, name_end=e,
                     kb_id=kb_person.kb_id if kb_person else None, rule="ner:person")
         title_start = self._title_prefix(doc, name.start, label_at)
@@ -325,6 +398,10 @@ class MentionFinder:
             if sp is not None and sp.label_ == "TITLE":
                 has_title = True
                 i = sp.start - 1
+                continue
+            opening = _parenthesis_start(doc, i, sent_start)
+            if opening is not None:
+                i = opening - 1  # "Secretary-General of the Union (AU) Ana Ruiz"
                 continue
             if sp is not None and sp.label_ in {"STATE", "CAPITAL", "IGO", "SUBNATIONAL", "DEMONYM"}:
                 i = sp.start - 1
@@ -378,7 +455,8 @@ class MentionFinder:
         while i < end:
             sp = label_at.get(i)
             if sp is not None and sp.label_ == "TITLE":
-                titles.append(sp)
+                if not (sp.start > 0 and doc[sp.start - 1].text == "("):  # "(MoS)" restates the title
+                    titles.append(sp)
                 i = sp.end
             else:
                 i += 1
@@ -400,10 +478,14 @@ class MentionFinder:
                 role_end = j
                 break
         role_span = doc[chosen.start:role_end]
+        # "Minister of State (MoS) for Culture": the role reads without the abbreviation
         m.role = role_span.text
+        if "(" in m.role:
+            m.role = " ".join("".join(t.text_with_ws for t in role_span
+                                      if not _inside_parenthesis(role_span, t.i)).split())
         m.role_start, m.role_end = role_span.start_char, role_span.end_char
         entry = self.kb.title(chosen.text) if self.kb else None
-        if entry is not None and chosen.text.isupper() and len(chosen.text) <= 4 and role_end == chosen.end:
+        if entry is not None and (chosen.text.isupper() or _acronym(chosen.text)) and len(chosen.text) <= 4 and role_end == chosen.end:
             m.role = entry.title  # "PM" is "Prime Minister"; the span still points at "PM
         m.rank = entry.rank if entry else None
         # organisation and country: the phrase's KB spans, modifiers first
@@ -526,6 +608,7 @@ class MentionFinder:
                 nxt = label_at.get(j)
                 if nxt is not None and nxt.label_ in {"IGO", "STATE", "SUBNATIONAL"}:
                     e = nxt.end
+            e = self._portfolio_extension(doc, e, sp.sent.end)
             if any(i in taken for i in range(s, e)):
                 continue
             m = Mention(s, e, "description", rule="title-description")
@@ -540,6 +623,27 @@ class MentionFinder:
                 m.kb_id = kb_person.kb_id if kb_person else None
                 m.rule = "title-before-name:unrecognised-name"
             yield m
+
+    @staticmethod
+    def _portfolio_extension(doc: Doc, end: int, sent_end: int) -> int:
+        """The end of a title that goes on past its head: "Minister of State (MoS)
+        for External Affairs and Culture" — a parenthetical abbreviation, then "for"
+        and portfolio words joined by "and"."""
+        e = end
+        close = _parenthesis_end(doc, e, sent_end)
+        if close is not None:
+            e = close
+        if e < sent_end and doc[e].lower_ == "for":
+            words = _portfolio_words()
+            k, last = e + 1, None
+            while k < sent_end and (doc[k].lower_ in words or (doc[k].lower_ in ("and", "&", ",")
+                                                              and last is not None)):
+                if doc[k].lower_ in words:
+                    last = k
+                k += 1
+            if last is not None:
+                e = last + 1
+        return e
 
     def _peoples(self, doc: Doc, label_at, taken: set[int]) -> Iterable[Mention]:
         """"168 Liberians", "Palestinians blamed Israel": a plural demonym standing alone is a people."""
@@ -567,6 +671,63 @@ class MentionFinder:
             m.role_start, m.role_end = app.role_start, app.role_end
             m.rule = "ner:place-with-title-apposition"
             app.antecedent = m
+
+    @staticmethod
+    def _titles_before_comma(doc: Doc, mentions: list[Mention]) -> None:
+        """"the Ambassador of Freedonia to Ruritania, Ana Ruiz": a title, then a
+        comma, then a name without a title of its own — the title is the name's."""
+        by_start = {m.start: m for m in mentions}
+        for m in mentions:
+            if m.kind != "description" or not m.role or m.plural or m.antecedent is not None:
+                continue
+            pos = m.end
+            if pos + 1 < len(doc) and doc[pos].lower_ in ("to", "in", "for"):
+                # "... to Ruritania, Ana Ruiz", "National Coordinator for the Union, Ana Ruiz"
+                posting = by_start.get(pos + 1)
+                if posting is None or posting.kind not in ("state", "subnational", "place", "organisation"):
+                    continue
+                pos = posting.end
+            if pos >= len(doc) or doc[pos].text != ",":
+                continue
+            person = by_start.get(pos + 1)
+            if person is None or person.kind != "person" or person.role or not person.name:
+                continue
+            person.role, person.role_start, person.role_end = m.role, m.role_start, m.role_end
+            person.org = person.org or m.org
+            person.country = m.country or person.country
+            person.sector = person.sector or m.sector
+            person.rule = "title-apposition-before-name"
+            m.antecedent = person
+
+    @staticmethod
+    def _counterparts(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """"his Rwandan counterpart Ana Ruiz": the person holds, in her country,
+        the office of the titled person she is the counterpart of (the nearest
+        one before her, in the sentence or the one before)."""
+        out: list[Mention] = []
+        for m in mentions:
+            prev = out[-1] if out else None
+            # "his Rwandan counterpart" + "Ana Ruiz" as two mentions: one
+            if prev is not None and m.kind == "person" and prev.end == m.start and prev.kind in ("collective", "description") \
+                    and doc[prev.end - 1].lemma_.lower() == "counterpart":
+                m.start = prev.start
+                m.country = prev.country or m.country
+                out[-1] = m
+            else:
+                out.append(m)
+                if m.kind != "person" or not any(doc[i].lemma_.lower() == "counterpart"
+                                                 for i in range(m.start, m.name_start or m.start)):
+                    continue
+            sent = doc[m.start].sent
+            floor = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+            peer = next((q for q in reversed(out[:-1]) if q.kind == "person" and q.role and q.start >= floor
+                         and "counterpart" not in q.role.lower() and q.country != m.country), None)
+            if peer is None:
+                continue
+            m.role, m.role_start, m.role_end = peer.role, peer.role_start, peer.role_end
+            m.sector = peer.sector or m.sector
+            m.rule = "counterpart-of-titled-person"
+        return out
 
     @staticmethod
     def _surnames(doc: Doc, persons: list[Mention], taken: set[int]) -> Iterable[Mention]:
@@ -598,14 +759,23 @@ class MentionFinder:
             nxt = label_at.get(j + 1)
             if nxt is not None and nxt.label_ in ("STATE", "CAPITAL", "SUBNATIONAL"):
                 j = nxt.end
+        close = _parenthesis_end(doc, j, len(doc))
+        if close is not None:
+            j = close  # "Secretary-General of the Union (AU), Ana Ruiz"
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ == "PROPN":
             j += 1  # "the Ambassador of Freedonia to Ruritania, Ana Ruiz
         k = j
-        while k < len(doc) and k - j < 5 and k not in taken and (
+        while k < len(doc) and k - j < 6 and k not in taken and (
                 (doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()
                  and (label_at.get(k) is None or label_at[k].label_ == "PERSON"))
-                or (doc[k].text == "-" and k > j and k + 1 < len(doc) and doc[k + 1].text[:1].isupper())):
+                or (doc[k].text == "-" and k > j and k + 1 < len(doc) and doc[k + 1].is_alpha)
+                or (doc[k].text[:1].isupper() and doc[k].is_alpha and k > j and doc[k - 1].text == "-")
+                # "Moin-ul-Haque", "Abd-al-Rahman": a lower-case particle between hyphens
+                or (doc[k].is_lower and doc[k].is_alpha and len(doc[k]) <= 3 and k > j
+                    and doc[k - 1].text == "-" and k + 1 < len(doc) and doc[k + 1].text == "-")):
             k += 1
+        while k > j and doc[k - 1].text == "-":
+            k -= 1
         if k - j >= 2 and doc[j].sent.start == doc[end - 1].sent.start:
             return j, k
         return None
@@ -627,6 +797,9 @@ class MentionFinder:
                 sp = label_at.get(c.i)
                 if sp is not None and sp.label_ in {"DEMONYM", "STATE", "CAPITAL", "SUBNATIONAL"}:
                     country = self.kb.country_code_for(sp.kb_id_)
+                    break
+                if sp is not None and sp.label_ == "IGO" and self.kb.is_igo(sp.kb_id_):
+                    country = "IGO"  # "Union foreign ministers", "UN inspectors"
                     break
             if country is None:
                 # "security forces in Somalia", "officials of Kenya"
