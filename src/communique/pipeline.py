@@ -331,6 +331,9 @@ class Pipeline:
                 while key and key not in _seats():
                     key = key.rpartition("/")[0]
                 city = _seats().get(key)
+                if city is None and p.country and p.country not in ("IGO", "NGO", "IMG", "MNC"):
+                    entry = self.kb.country(p.country)  # a national body sits in its capital
+                    city = entry.capitals[0] if entry and entry.capitals else None
             elif p.country and p.country != "IGO" and p.kind in ("state", "person", "organisation", "collective"):
                 entry = self.kb.country(p.country)
                 city = entry.capitals[0] if entry and entry.capitals else None
@@ -484,12 +487,24 @@ class Pipeline:
                 name = m.name
             else:
                 ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
-                if ent is None:
+                if ent is None and tok.lower_ == "capital":
+                    # "visited the Russian capital": the capital of the demonym's country
+                    ent = next((e for e in doc.ents if e.label_ == "NORP" and e.end == tok.i), None)
+                    entry = self.kb.country_by_demonym(ent.text) if ent is not None else None
+                    if entry is None or not entry.capitals:
+                        continue
+                    s, e, name = ent.start_char, tok.idx + len(tok), entry.capitals[0]
+                elif ent is None:
                     continue
-                s, e, name = ent.start_char, ent.end_char, ent.text
+                else:
+                    s, e, name = ent.start_char, ent.end_char, ent.text
             place = self.gazetteer.lookup(name)
-            if place is None and m is not None and m.kind == "organisation":
-                continue
+            if place is None and m is not None and m.kind == "state" and m.country:
+                # "visited the Russian capital", "sent aid to the Kyrgyz Republic"
+                entry = self.kb.country(m.country)
+                if entry is not None:
+                    capital = entry.capitals[0] if entry.capitals and "capital" in doc[m.start:m.end].text.lower() else None
+                    place = self.gazetteer.lookup(capital or entry.name)
             if place is None:
                 continue
             return Place(place.name if m is None or m.kind != "organisation" else name, place.country,

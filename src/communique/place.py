@@ -369,7 +369,9 @@ _DATELINE = re.compile(
     rf",?\s*(?:\((?P<agency>[^()\n]{{1,60}})\))?"
     rf"\s*(?:—|–|--|-|:)(?=\s|$|[{_UPPER}])"
 )
-_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?=\S)")
+# A line may open with a crawler's time stamp ("date 2024-04-18 ASTANA – ...").
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:(?i:date|dated|published|updated)?:?[ \t]*\d{4}-\d{2}-\d{2}"
+                         r"(?:[T ]\d{2}:\d{2}(?::\d{2})?)?[ \t]+)?(?=\S)")
 
 
 def find_dateline(text: str, gazetteer: Gazetteer | None = None, search_chars: int = 600) -> tuple[Place, Span] | None:

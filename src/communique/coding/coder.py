@@ -1430,24 +1430,46 @@ class EventCoder:
         """Places and dates attached to the trigger's clause (resolved later): on the
         trigger, the phrase's words, the object ("met X in Tashkent" often hangs "in
         Tashkent" on X), and the visited place itself."""
-        heads = list(heads) + [t for t in cand.trigger if t not in heads]
+        heads = [h for h in heads if h is not None]
+        heads += [t for t in cand.trigger if t not in heads]
         heads += [a.token for a in cand.targets if a.token not in heads]
         if cand.mode == "visit":
             for a in cand.targets:
                 if a.actor is not None and a.actor.kind in ("state", "subnational", "place"):
                     cand.place_tokens.append(a.token)
+        # "the talks were held in Tashkent": a gathering's place hangs on its verb
+        for h in list(heads):
+            if h.dep_ in ("nsubjpass", "nsubj") and h.head.lemma_.lower() in ("hold", "take", "convene", "open"):
+                heads.append(h.head)
+        # "made a stopover in Tehran and held talks": the first of two coordinated
+        # acts of one subject says where both happened
+        for h in list(heads):
+            if h.dep_ == "conj" and h.pos_ == "VERB" and not any(c.dep_ in _SUBJ for c in h.children):
+                first = h.head
+                heads.append(first)
+                heads += [c for c in first.children if c.dep_ == "dobj"]
+        # "to" names where a visit or aid went, not where a statement was made
+        places = ("in", "at", "near", "outside", "inside") + (("to",) if cand.mode == "visit" or cand.type == "AID" else ())
+        index = doc._.mention_index or {}
         for h in heads:
-            if h is None:
-                continue
             for c in h.children:
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "to", "near", "outside", "inside") :
+                if c.dep_ == "prep" and c.lower_ in places:
                     for o in self._pobjs(c):
-                        if o.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or (doc._.mention_index or {}).get(o.i):
+                        if o.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or index.get(o.i):
                             cand.place_tokens.append(o)
-                            # "in Tashkent, Uzbekistan" / "at the SCO Secretariat in Beijing"
-                            for p2 in o.children:
-                                if p2.dep_ == "prep" and p2.lower_ == "in":
-                                    cand.place_tokens.extend(self._pobjs(p2))
+                        # "in Tashkent, Uzbekistan" / "at the SCO Secretariat in Beijing" /
+                        # "at the summit in Lima"
+                        for p2 in o.children:
+                            if p2.dep_ == "prep" and p2.lower_ == "in":
+                                cand.place_tokens.extend(self._pobjs(p2))
+                if c.dep_ == "prep" and c.lower_ in ("on", "during", "at"):
+                    # "on the sidelines of the summit in Lima": where the gathering was
+                    for o in self._pobjs(c):
+                        if o.lemma_.lower() == "sideline":
+                            o = next((g for p2 in o.children if p2.lower_ == "of" for g in self._pobjs(p2)), o)
+                        if o.lemma_.lower() in _GATHERING_NOUNS:
+                            cand.place_tokens += [g for p2 in o.children if p2.dep_ == "prep" and p2.lower_ in ("in", "at")
+                                                  for g in self._pobjs(p2)]
                 if c.ent_type_ in ("DATE", "TIME") or (c.dep_ == "prep" and any(o.ent_type_ == "DATE" for o in c.children)) or c.dep_ == "npadvmod":
                     cand.time_tokens.append(c)
 
