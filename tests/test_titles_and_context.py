@@ -1,0 +1,266 @@
+"""Titles read across commas, abbreviations and counterparts; officials who take
+the country they speak for or the one their sentence is about; meetings of a
+body; journeys made to attend something; glued datelines; headline surnames.
+
+Sentences written for these tests; the people in them are invented and unknown
+to the knowledge base.  xfail marks (strict) are what the pipeline does not
+handle yet, each with what goes wrong.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from communique.model import Event, Participant
+
+PUBLISHED = "2023-05-10"
+
+
+def only(evts: list[Event], type_: str) -> Event:
+    found = [e for e in evts if e.type == type_]
+    assert found, f"no {type_} among {[(e.type, e.rule) for e in evts]}"
+    return found[0]
+
+
+def one(parts: list[Participant]) -> Participant:
+    assert len(parts) == 1, parts
+    return parts[0]
+
+
+def everything(extract, text: str) -> list[Event]:
+    """All events, including those stated as purposes, plans or conditions."""
+    return extract(text, PUBLISHED).events
+
+
+# --- a title, a comma, then the name ----------------------------------------------------------
+
+
+def test_a_title_before_a_comma_belongs_to_the_name_after_it(events):
+    evts = events("President Ana Ruiz received the Ambassador of the Russian Federation to Kenya, Ivan Petrovsky.",
+                  PUBLISHED)
+    call = only(evts, "CONSULT")
+    visitor = one(call.source)
+    assert visitor.name == "Ivan Petrovsky"
+    assert (visitor.country, visitor.sector) == ("RUS", "GOV")
+    assert "Ambassador" in visitor.role
+    assert one(call.target).name == "Ana Ruiz"
+
+
+def test_who_after_a_titled_name_is_that_person(events):
+    evts = events("The Secretary-General of the SCO, Ivan Petrovsky, who met Foreign Minister Ana Ruiz on Monday, "
+                  "praised the agreement.", PUBLISHED)
+    meeting = only(evts, "CONSULT")
+    petrovsky = one(meeting.source)
+    assert (petrovsky.name, petrovsky.country, petrovsky.role) == (
+        "Ivan Petrovsky", "IGO", "Secretary-General of the SCO")
+    assert one(meeting.target).name == "Ana Ruiz"
+    assert one(only(evts, "SUPPORT").source).name == "Ivan Petrovsky"
+
+
+@pytest.mark.xfail(strict=True, reason="actors: a posting with an article after the title ('for the SCO', "
+                   "'to the African Union') is not skipped, so the title does not reach the name after the comma: "
+                   "the person gets no role or country, and the title stands alone as the actor of the main verb")
+@pytest.mark.parametrize("sentence, country, role", [
+    ("The National Coordinator of Pakistan for the SCO, Ali Raza, praised the agreement.", "PAK",
+     "National Coordinator"),
+    ("The Ambassador of Pakistan to the African Union, Tomas Berg, praised the agreement.", "PAK", "Ambassador"),
+])
+def test_a_title_with_a_posting_after_it_belongs_to_the_name_after_the_comma(events, sentence, country, role):
+    speaker = one(only(events(sentence, PUBLISHED), "SUPPORT").source)
+    assert speaker.name in ("Ali Raza", "Tomas Berg")
+    assert speaker.country == country and role in (speaker.role or "")
+
+
+# --- abbreviations and particles inside titles and names ------------------------------------
+
+MOS = ("Minister of State (MoS) for External Affairs and Culture Priya Sharma met the Kenyan delegation "
+       "in New Delhi on Monday. MoS Sharma also held talks with the Ugandan delegation on Tuesday.")
+
+
+def test_a_parenthetical_abbreviation_is_left_out_of_the_role(events):
+    meeting = [e for e in events(MOS, PUBLISHED) if e.type == "CONSULT"][0]
+    sharma = one(meeting.source)
+    assert sharma.name == "Priya Sharma"
+    assert sharma.role == "Minister of State for External Affairs and Culture"
+    assert sharma.sector == "GOV"
+
+
+def test_the_abbreviated_title_and_surname_later_is_the_same_person(events):
+    meetings = [e for e in events(MOS, PUBLISHED) if e.type == "CONSULT"]
+    assert len(meetings) == 2
+    first, later = (one(e.source) for e in meetings)
+    assert later.name == "Priya Sharma"
+    assert later.actor_id == first.actor_id
+
+
+def test_a_name_with_a_particle_between_hyphens_is_one_name(events):
+    welcome = only(events("The minister welcomed the Pakistani Ambassador to China, Zia-ul-Rahman.", PUBLISHED),
+                   "SUPPORT")
+    ambassador = one(welcome.target)
+    assert ambassador.name == "Zia-ul-Rahman"
+    assert (ambassador.country, ambassador.role) == ("PAK", "Ambassador")
+
+
+# --- counterparts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Foreign Minister Anna Berg of Sweden held talks with her Kenyan counterpart John Mwangi.",
+    "Swedish Foreign Minister Anna Berg held talks with her Kenyan counterpart John Mwangi.",
+])
+def test_a_counterpart_holds_the_same_office_in_the_country_named(events, sentence):
+    talks = only(events(sentence, PUBLISHED), "CONSULT")
+    assert (one(talks.source).name, one(talks.source).country) == ("Anna Berg", "SWE")
+    mwangi = one(talks.target)
+    assert mwangi.name == "John Mwangi"
+    assert mwangi.country == "KEN"
+    assert "Foreign Minister" in mwangi.role
+
+
+def test_a_counterpart_in_a_coordinated_agent_takes_the_office_of_the_first(events):
+    signing = only(events("The MoU was signed by Kenyan Trade Minister Peter Otieno and his Ugandan counterpart "
+                          "Samuel Okello.", PUBLISHED), "SUPPORT")
+    signers = {p.name: p for p in signing.source}
+    assert set(signers) == {"Peter Otieno", "Samuel Okello"}
+    assert signers["Peter Otieno"].country == "KEN"
+    assert signers["Samuel Okello"].country == "UGA"
+    assert "Minister" in signers["Samuel Okello"].role
+
+
+# --- the country an official speaks for, or the one the sentence is about -------------------
+
+
+@pytest.mark.parametrize("sentence, type_", [
+    ("Vice Foreign Minister Li Wen expressed Japan's strong condemnation of the missile launch.", "ACCUSE"),
+    ("Vice Foreign Minister Li Wen conveyed Japan's support for the ceasefire proposal.", "SUPPORT"),
+    pytest.param("Vice Foreign Minister Li Wen expressed Japan's strong dissatisfaction with the decision.", "ACCUSE",
+                 marks=pytest.mark.xfail(strict=True, reason="lexicon: 'expressed dissatisfaction' is coded as "
+                                         "no event at all (only condemnation, criticism, protest ... are)")),
+])
+def test_an_official_is_of_the_country_whose_position_he_states(events, sentence, type_):
+    speaker = one(only(events(sentence, PUBLISHED), type_).source)
+    assert speaker.name == "Li Wen"
+    assert (speaker.country, speaker.role) == ("JPN", "Vice Foreign Minister")
+
+
+def test_an_official_of_no_country_acts_in_the_only_country_his_sentence_names(events):
+    curfew = only(events("President Laurent Kouassi extended the curfew in Abidjan on Sunday.", PUBLISHED), "COERCE")
+    president = one(curfew.source)
+    assert president.name == "Laurent Kouassi"
+    assert (president.country, president.role) == ("CIV", "President")
+
+
+def test_with_two_countries_in_the_sentence_the_official_keeps_no_country(events):
+    criticism = only(events("President Laurent Kouassi criticized Ghana and Togo for closing the border.",
+                            PUBLISHED), "ACCUSE")
+    assert {p.country for p in criticism.target} == {"GHA", "TGO"}
+    president = one(criticism.source)
+    assert president.name == "Laurent Kouassi"
+    assert president.country is None
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline: the country-of-sentence rule counts the place visited and the "
+                   "other party's country, so the visitor becomes Kenyan and the host of a Pakistani envoy Pakistani")
+@pytest.mark.parametrize("sentence, not_hers", [
+    ("Foreign Minister Ana Ruiz visited Nairobi on Monday.", "KEN"),
+    ("Foreign Minister Ana Ruiz met Pakistani Ambassador Ali Raza on Monday.", "PAK"),
+])
+def test_a_country_the_official_visits_or_meets_is_not_hers(events, sentence, not_hers):
+    ruiz = next(p for e in events(sentence, PUBLISHED) for p in e.source + e.target if p.name == "Ana Ruiz")
+    assert ruiz.country != not_hers
+
+
+# --- meetings of a body ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Defence Minister Rajesh Kumar attended a meeting of SCO defence ministers in Moscow on Friday.",
+    "The Meeting of the Council of National Coordinators was held in Tashkent on Monday.",
+])
+def test_a_meeting_of_a_body_or_group_is_multilateral(events, sentence):
+    assert only(events(sentence, PUBLISHED), "CONSULT").mode == "multilateral"
+
+
+MEETING_OF_TWO = "The meeting of Foreign Minister Ana Ruiz and Ambassador Tomas Berg was held in Geneva on Monday."
+
+
+def test_a_meeting_of_two_people_is_not_a_gathering(extract):
+    assert not [e for e in everything(extract, MEETING_OF_TWO) if e.mode == "multilateral"]
+
+
+@pytest.mark.xfail(strict=True, reason="coder: 'the meeting of A and B was held' is rejected as a gathering and "
+                   "the bilateral sense wants 'with'/'between', so no event is coded at all")
+def test_a_meeting_of_two_people_is_their_consultation(events):
+    meeting = only(events(MEETING_OF_TWO, PUBLISHED), "CONSULT")
+    assert {p.name for p in meeting.source + meeting.target} == {"Ana Ruiz", "Tomas Berg"}
+    assert meeting.mode != "multilateral"
+
+
+# --- purposes of journeys -------------------------------------------------------------------
+
+
+def test_attending_is_done_once_the_journey_to_it_is_made(events):
+    text = "Defence Minister Rajesh Kumar flew to Moscow on Friday to attend a meeting of SCO defence ministers."
+    meeting = only(events(text, PUBLISHED), "CONSULT")
+    assert meeting.asserted and not meeting.hypothetical
+    assert (one(meeting.source).name, meeting.mode) == ("Rajesh Kumar", "multilateral")
+
+
+@pytest.mark.parametrize("sentence, type_", [
+    ("Foreign Minister Ana Ruiz flew to Nairobi on Friday to sign a trade agreement.", "SUPPORT"),
+    ("Defence Minister Rajesh Kumar will fly to Moscow on Friday to attend a meeting of SCO defence ministers.",
+     "CONSULT"),
+    ("The minister travelled to Nairobi to reach an agreement.", "AGREE"),
+])
+def test_other_purposes_and_journeys_still_to_come_are_not_asserted(extract, sentence, type_):
+    purpose = only(everything(extract, sentence), type_)
+    assert not purpose.asserted
+
+
+@pytest.mark.xfail(strict=True, reason="coder: the parser makes 'reach' an xcomp of 'led' (not an advcl), so "
+                   "the purpose reading is not applied and the agreement is coded as reached")
+def test_an_agreement_talks_were_led_to_reach_is_not_asserted(extract):
+    agreement = only(everything(extract, "The minister led talks to reach an agreement."), "AGREE")
+    assert not agreement.asserted
+
+
+# --- datelines and headlines ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, type_", [
+    ("KABUL, May 2 (AP):Foreign Minister Ana Ruiz met her Pakistani counterpart Ali Raza on Tuesday.", "CONSULT"),
+    ("KABUL, May 2 (Reuters):Foreign Minister Ana Ruiz criticized the decision of the Pakistani government.",
+     "ACCUSE"),
+])
+def test_a_lead_glued_to_its_dateline_keeps_its_subject(events, text, type_):
+    event = only(events(text, PUBLISHED), type_)
+    ruiz = one(event.source)
+    assert (ruiz.name, ruiz.role) == ("Ana Ruiz", "Foreign Minister")
+
+
+def test_a_headline_surname_is_the_person_named_in_the_lead(events):
+    text = ("Novak Meets Swedish Envoy\n\n"
+            "Foreign Minister Maria Novak met Swedish Ambassador Tomas Berg in Zagreb on Monday.")
+    meetings = [e for e in events(text, PUBLISHED) if e.type == "CONSULT"]
+    assert len(meetings) == 1, [(e.rule, [p.name for p in e.source + e.target]) for e in meetings]
+    assert {p.name for p in meetings[0].source + meetings[0].target} == {"Maria Novak", "Tomas Berg"}
+
+
+# --- titles of international organisations --------------------------------------------------
+
+
+def test_ministers_of_the_european_community_act_for_an_igo(events):
+    agreement = only(events("European Community foreign ministers agreed on Monday to lift the sanctions.",
+                            PUBLISHED), "AGREE")
+    ministers = one(agreement.source)
+    assert ministers.name is None
+    assert (ministers.country, ministers.role) == ("IGO", "foreign ministers")
+
+
+def test_a_un_mediator_acts_for_an_igo(events):
+    criticism = only(events("U.N. mediator Diego Alvarez criticized the government of Sudan.", PUBLISHED), "ACCUSE")
+    mediator = one(criticism.source)
+    assert mediator.name == "Diego Alvarez"
+    assert mediator.country == "IGO"
+    assert "mediator" in mediator.role.lower()
+    assert one(criticism.target).country == "SDN"
