@@ -7,9 +7,10 @@ A seeded sample of asserted events (ranked by a hash of their keys, so that a
 coder change adds or drops events rather than re-drawing the sample) extracted from
 ``../shared/data/voa_stories.jsonl``.  Judgements live in
 ``docs/audit/voa_judgements.jsonl``, one line per event: its key (document id,
-trigger span, type), ``correct`` (true/false) and a ``reason`` written by the
-judge.  Keys survive coder changes as long as the same event is still
-extracted; new events in the sample show up as unjudged.  No text from the
+trigger span, type), ``coded`` (the type, mode and actors judged), ``correct``
+(true/false) and a ``reason`` written by the judge.  A judgement counts only
+while the event is still coded as it was judged: new events and events whose
+actors or mode changed show up as UNJUDGED or CHANGED and are judged again.  No text from the
 stories is stored in the project: the sample is re-drawn from the data at run
 time, and the judgement file holds only ids, spans, codes and our reasons.
 """
@@ -35,6 +36,21 @@ BEGIN, END = "<!-- audit -->", "<!-- /audit -->"
 
 def key(record: dict) -> str:
     return f"{record['doc_id']}:{record['trigger_span'][0]}-{record['trigger_span'][1]}:{record['type']}"
+
+
+def coded(record: dict) -> str:
+    """What was judged: type, mode and both sides. A judgement whose coding has
+    changed since (another source, a lost target) is stale and is judged again."""
+    def side(parts):
+        return "; ".join(f"{p['name'] or p['role'] or '?'} ({p['country']})" for p in parts) or "—"
+    return f"{record['type']}/{record['mode'] or '-'}: {side(record['source'])} → {side(record['target'])}"
+
+
+def current(judgement: dict | None, record: dict) -> dict | None:
+    """The judgement if it was made on this coding, else None."""
+    if judgement is None or judgement.get("coded") != coded(record):
+        return None
+    return judgement
 
 
 def draw(size: int, seed: int) -> tuple[list[dict], dict[str, str]]:
@@ -81,10 +97,15 @@ def main() -> int:
     if args.command == "sample":
         for r in sample:
             mark = judged.get(key(r))
-            status = "UNJUDGED" if mark is None else ("correct" if mark["correct"] else "wrong")
-            print(f"[{status}] {describe(r, texts[r['doc_id']])}\n")
+            if mark is None:
+                status = "UNJUDGED"
+            elif current(mark, r) is None:
+                status = "CHANGED (judged on: " + mark.get("coded", "an unrecorded coding") + ")"
+            else:
+                status = "correct" if mark["correct"] else "wrong"
+            print(f"[{status}] {describe(r, texts[r['doc_id']])}\n    coded: {coded(r)}\n")
         return 0
-    rows = [(r, judged.get(key(r))) for r in sample]
+    rows = [(r, current(judged.get(key(r)), r)) for r in sample]
     done = [(r, j) for r, j in rows if j is not None]
     right = sum(1 for _, j in done if j["correct"])
     precision = right / len(done) if done else 0.0
@@ -96,10 +117,9 @@ def main() -> int:
              + (f" ({len(rows) - len(done)} sampled events not yet judged)" if len(done) < len(rows) else ""), "",
              "| event (doc:trigger span:type) | coded | verdict | reason |", "| --- | --- | --- | --- |"]
     for r, j in rows:
-        coded = f"{r['type']}/{r['mode'] or '-'}: " + "; ".join(p['name'] or p['role'] or '?' for p in r['source']) \
-                + " → " + ("; ".join(p['name'] or p['role'] or '?' for p in r['target']) or "—")
         verdict = "—" if j is None else ("correct" if j["correct"] else "wrong")
-        lines.append(f"| {key(r)} | {coded} | {verdict} | {(j or {}).get('reason', 'not judged')} |")
+        reason = (j or {}).get("reason", "not judged on this coding")
+        lines.append(f"| {key(r)} | {coded(r).replace('|', '/')} | {verdict} | {reason} |")
     lines.append(END)
     block = "\n".join(lines) + "\n"
     existing = ACCURACY.read_text(encoding="utf-8") if ACCURACY.exists() else "# Accuracy\n"

@@ -403,8 +403,9 @@ ONE_PER_TYPE = [
     ("PROTEST", "Thousands of farmers demonstrated outside the European Parliament in Brussels.", {None}, {"IGO"}),
     ("SANCTION", "Ukraine expelled three Russian diplomats.", {"UKR"}, {"RUS"}),
     ("MOBILIZE", "Armenia deployed troops along the border with Azerbaijan.", {"ARM"}, None),
-    ("COERCE", "Kenyan police arrested 20 protesters in Nairobi.", {"KEN"}, {None}),
-    ("ASSAULT", "Rebels attacked an army base in northern Mali.", {None}, {"MLI"}),
+    # groups with no nationality of their own act in the one country their sentence names
+    ("COERCE", "Kenyan police arrested 20 protesters in Nairobi.", {"KEN"}, {"KEN"}),
+    ("ASSAULT", "Rebels attacked an army base in northern Mali.", {"MLI"}, {"MLI"}),
 ]
 
 

@@ -247,7 +247,7 @@ class Pipeline:
             events.append(event)
 
         self._inherit_from_gatherings(doc, events, cands_by_event)
-        events = self._merge_duplicates(events, names)
+        events = self._merge_duplicates(events, names, text)
         for e in events:
             e.finalise_id()
 
@@ -402,17 +402,27 @@ class Pipeline:
         extended the curfew in Lyon") acts in the one country its sentence is
         about: the only country named there (states, places, national bodies,
         nationality words) or the event's location. Two countries in the
-        sentence leave the actor without one."""
+        sentence leave the actor without one, and so do meetings and the other
+        party's own country."""
         unknown = [p for p in event.source + event.target
                    if p.country is None and p.kind in ("person", "collective")]
-        if not unknown:
+        # a meeting or a visit brings together people of different countries
+        if not unknown or event.type == "CONSULT":
             return
+        # the other party's country is not the actor's ("Ruiz criticised Ghana")
+        taken = [(p.span.start, p.span.end) for p in event.source + event.target if p.span is not None]
+
+        def party(m) -> bool:
+            s, e = m.char_span(doc)
+            return any(s < b and a < e for a, b in taken)
+
         sent = cand.sentence
         countries = {m.country for m in doc._.mentions or ()
-                     if sent.start <= m.start < sent.end and m.country and m.country != "IGO"
+                     if sent.start <= m.start < sent.end and m.country and m.country != "IGO" and not party(m)
                      and m.kind in ("state", "subnational", "place", "organisation", "collective", "person")}
         for sp in doc.spans.get("kb", []):
-            if sent.start <= sp.start < sent.end and sp.label_ == "DEMONYM":
+            if sent.start <= sp.start < sent.end and sp.label_ == "DEMONYM" and not any(
+                    sp.start_char < b and a < sp.end_char for a, b in taken):
                 countries.add(sp.kb_id_.partition(":")[2])
         if event.location is not None and event.location.country and event.location.span is not None \
                 and sent.start_char <= event.location.span.start < sent.end_char:
@@ -581,7 +591,7 @@ class Pipeline:
             return False  # the 73rd and the 74th session are two sessions
         return len(wa & wb) >= 0.6 * min(len(wa), len(wb)) and len(wa & wb) >= 2
 
-    def _merge_duplicates(self, events: list[Event], names: dict[int, str] | None = None) -> list[Event]:
+    def _merge_duplicates(self, events: list[Event], names: dict[int, str] | None = None, text: str = "") -> list[Event]:
         """The same act stated twice in a document is one event with two mentions."""
         names = names or {}
         kept: list[Event] = []
@@ -612,7 +622,48 @@ class Pipeline:
                 continue
             seen[key] = e
             kept.append(e)
-        return self._merge_restated_meetings(kept, names)
+        kept = self._merge_restated_meetings(kept, names)
+        return self._merge_headlines(kept, names, text)
+
+    @staticmethod
+    def _merge_headlines(events: list[Event], names: dict[int, str], text: str) -> list[Event]:
+        """A headline announces an act the story then tells ("Ruiz sanctions 11
+        officials" / "Ana Ruiz imposed sanctions on 11 officials on Monday"): an
+        event in a headline is the story's event of the same type that shares
+        one of its parties or names no party of its own, on a compatible date
+        (meetings are merged by _merge_restated_meetings, which knows visits)."""
+        def headline(e: Event) -> bool:
+            s, end = e.sentence_span.start, e.sentence_span.end
+            raw = text[s:end]
+            line = raw.rstrip()
+            after = raw[len(line):] + text[end:end + 2]
+            return s < 600 and bool(line) and not line.endswith((".", "!", "?", '"', "\u201d", ":")) and \
+                (end >= len(text) or "\n" in after)
+
+        def parties(e: Event) -> set[str]:
+            return {p.actor_id for p in e.source + e.target if p.name}
+
+        def compatible(a: Event, b: Event) -> bool:
+            if a.date is None or b.date is None:
+                return True
+            return a.date.value.startswith(b.date.value) or b.date.value.startswith(a.date.value)
+
+        out = list(events)
+        for e in events:
+            if id(e) in names or not e.asserted or e.type == "CONSULT" or not headline(e):
+                continue
+            mine = parties(e)
+            story = next((k for k in out if k is not e and k.type == e.type and k.asserted and not headline(k)
+                          and k.sentence_span.start > e.sentence_span.start and compatible(e, k)
+                          and (mine & parties(k) or not mine)), None)
+            if story is None:
+                continue
+            story.mentions.append(e.trigger_span)
+            story.mentions.extend(e.mentions)
+            if story.mode is None and e.mode is not None:
+                story.mode, story.cameo = e.mode, e.cameo
+            out.remove(e)
+        return out
 
     @staticmethod
     def _merge_restated_meetings(events: list[Event], names: dict[int, str]) -> list[Event]:

@@ -169,6 +169,7 @@ class EventCoder:
                     used_tokens.update(range(cand.gathering.start, cand.gathering.end))
                 break
         out = [c for c in out if not self._media_contact(c)]
+        out = self._hosts_of_gatherings(out)
         self._embedding(out)
         for cand in out:
             self._stated_intent(cand)
@@ -176,7 +177,82 @@ class EventCoder:
         for cand in out:
             self._target_from_clause(doc, cand, out)
             self._derived_mode(cand, out)
+            self._speaker_for_own_body(doc, cand)
+            self._visiting_modifier(doc, cand)
         return out
+
+    def _visiting_modifier(self, doc: Doc, cand: Candidate) -> None:
+        """"Ruiz assured visiting Ruritanian minister Berg ...": the one called
+        "visiting" is the visitor, the clause's subject the host."""
+        tok = cand.anchor
+        if cand.mode != "visit" or tok.lower_ != "visiting" or tok.i == 0 or tok.i + 1 >= len(doc):
+            return
+        # the parser reads "assured visiting minister Berg" as a verb with an object;
+        # on the surface it is an adjective: after a verb, a preposition or "the"
+        before = doc[tok.i - 1]
+        if before.pos_ not in ("VERB", "AUX", "ADP", "DET"):
+            return
+        index = doc._.mention_index or {}
+        visitor = index.get(tok.i + 1)
+        if visitor is None or visitor.start != tok.i + 1 or visitor.resolved.kind not in ("person", "description", "collective"):
+            return
+        verb = before if before.pos_ in ("VERB", "AUX") else before.head if before.pos_ == "ADP" else tok.head
+        hosts = [a for a in self._subjects(doc, verb) if a.actor is not None and a.actor is not visitor.resolved] \
+            if verb.pos_ in ("VERB", "AUX") else []
+        cand.sources = [Arg(doc[visitor.end - 1], visitor, "visiting")]
+        cand.targets = hosts
+        cand.reasons.append("'visiting' names the visitor; the clause's subject hosts")
+
+    @staticmethod
+    def _hosts_of_gatherings(cands: list[Candidate]) -> list[Candidate]:
+        """"the summit hosted by Freedonia", "Freedonia hosted the summit": one
+        event, the gathering, with its host among the participants."""
+        gatherings = {c.anchor.i: c for c in cands if c.gathering is not None}
+        if not gatherings:
+            return cands
+        out = []
+        for c in cands:
+            lemma = c.anchor.lemma_.lower()
+            gathering = None
+            if c.gathering is None and c.type == "CONSULT" and lemma in ("host", "organise", "organize", "convene"):
+                if c.anchor.dep_ == "acl":
+                    gathering = gatherings.get(c.anchor.head.i)
+                gathering = gathering or next((gatherings.get(o.i) for o in c.anchor.children
+                                               if o.dep_ in ("dobj", "nsubjpass") and o.i in gatherings), None)
+            if gathering is None:
+                out.append(c)
+                continue
+            gathering.sources += [a for a in c.sources if a.actor is not None
+                                  and all(a.actor is not b.actor for b in gathering.sources)]
+            gathering.reasons.append(f"hosted: '{c.anchor.text}'")
+        return out
+
+    def _speaker_for_own_body(self, doc: Doc, cand: Candidate) -> None:
+        """"The Secretary-General stressed that the Secretariat was ready to help":
+        an official who says what his own organisation will do is the actor —
+        the organisation acts through him."""
+        if not cand.sources or any(a.actor is None or a.actor.kind != "organisation" or not a.actor.kb_id
+                                   for a in cand.sources):
+            return
+        node = cand.anchor
+        for _ in range(3):
+            if node.dep_ not in ("ccomp", "conj") or node.head is node:
+                return
+            node = node.head
+            if node.lemma_.lower() in _SPEECH:
+                break
+        else:
+            return
+        if node.lemma_.lower() not in _SPEECH:
+            return
+        speakers = [a for a in self._subjects(doc, node) if a.actor is not None and a.actor.kind == "person"]
+        if len(speakers) != 1 or not speakers[0].actor.org:
+            return
+        own = {m.entry.kb_id for m in self.kb.match(speakers[0].actor.org)} if self.kb else set()
+        families = {k.split("/")[0] for k in own if k}
+        if families and all(a.actor.kb_id.split("/")[0] in families for a in cand.sources):
+            cand.sources = speakers
+            cand.reasons.append("an official stating what his own organisation does acts for it")
 
     def _derived_mode(self, cand: Candidate, sentence_cands: list[Candidate]) -> None:
         """"threatened to arrest", "urged X to withdraw", "refused to meet": the mode of

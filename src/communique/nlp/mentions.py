@@ -683,7 +683,7 @@ class MentionFinder:
             pos = m.end
             if pos + 1 < len(doc) and doc[pos].lower_ in ("to", "in", "for"):
                 # "... to Ruritania, Ana Ruiz", "National Coordinator for the Union, Ana Ruiz"
-                posting = by_start.get(pos + 1)
+                posting = by_start.get(pos + 1) or (by_start.get(pos + 2) if doc[pos + 1].lower_ == "the" else None)
                 if posting is None or posting.kind not in ("state", "subnational", "place", "organisation"):
                     continue
                 pos = posting.end
