@@ -475,7 +475,7 @@ class Pipeline:
                 if node.i in mine:
                     owned.append(t)
                     break
-                if node.i in others or node.head is node:
+                if node.i in others or node.head.i == node.i:
                     break
                 node = node.head
         if owned:
@@ -569,6 +569,10 @@ class Pipeline:
         for e in events:
             at = cands[id(e)].at_gathering
             g = by_token.get(at.i) if at is not None else None
+            if g is None and at is not None and all(c.dep_ == "det" for c in at.lefts):
+                # "during the meeting": the meeting told before
+                g = next((k for i, k in sorted(by_token.items(), reverse=True)
+                          if i < at.i and cands[id(k)].anchor.lemma_ == at.lemma_), None)
             if g is None:
                 continue
             e.date = g.date
@@ -635,8 +639,7 @@ class Pipeline:
         """A headline announces an act the story then tells ("Ruiz sanctions 11
         officials" / "Ana Ruiz imposed sanctions on 11 officials on Monday"): an
         event in a headline is the story's event of the same type that shares
-        one of its parties or names no party of its own, on a compatible date
-        (meetings are merged by _merge_restated_meetings, which knows visits)."""
+        one of its parties or names no party of its own, on a compatible date."""
         def headline(e: Event) -> bool:
             s, end = e.sentence_span.start, e.sentence_span.end
             raw = text[s:end]
@@ -649,18 +652,24 @@ class Pipeline:
             return {p.actor_id for p in e.source + e.target if p.name}
 
         def compatible(a: Event, b: Event) -> bool:
+            # a headline is dated loosely (often by its publication day): the month decides
             if a.date is None or b.date is None:
                 return True
-            return a.date.value.startswith(b.date.value) or b.date.value.startswith(a.date.value)
+            x, y = a.date.value[:7], b.date.value[:7]
+            return x.startswith(y) or y.startswith(x)
 
         out = list(events)
         for e in events:
-            if id(e) in names or not e.asserted or e.type == "CONSULT" or not headline(e):
+            if id(e) in names or not e.asserted or not headline(e):
                 continue
             mine = parties(e)
+            # a headline meeting merges here only into a gathering of the same body
+            # ("Tashkent hosts regular Union meeting"); meetings between parties are
+            # merged by _merge_restated_meetings, which knows visits
             story = next((k for k in out if k is not e and k.type == e.type and k.asserted and not headline(k)
+                          and (e.type != "CONSULT" or id(k) in names)
                           and k.sentence_span.start > e.sentence_span.start and compatible(e, k)
-                          and (mine & parties(k) or not mine)), None)
+                          and (mine & parties(k) or (not mine and e.type != "CONSULT"))), None)
             if story is None:
                 continue
             story.mentions.append(e.trigger_span)

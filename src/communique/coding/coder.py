@@ -66,6 +66,11 @@ _SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", 
            "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe"}
 
 
+_PERMITTING = {"allow", "permit", "authorize", "authorise", "empower", "enable", "entitle"}
+_DOCUMENTS = {"law", "provision", "statute", "bill", "charter", "constitution", "decree", "regulation",
+              "rule", "article", "clause", "legislation", "ordinance", "amendment", "code", "text", "document"}
+# "expelled from the party", "suspended from the council": the body acted
+_REMOVED_FROM = {"expel", "suspend", "dismiss", "remove", "exclude", "oust", "bar", "ban", "disqualify"}
 # "visited Moscow to attend the meeting": journeys and the gatherings they were for
 _JOURNEYS = {"visit", "travel", "fly", "go", "come", "arrive", "head", "leave", "depart", "return", "stop"}
 _ATTENDING = {"attend", "join", "participate"}
@@ -236,7 +241,7 @@ class EventCoder:
             return
         node = cand.anchor
         for _ in range(3):
-            if node.dep_ not in ("ccomp", "conj") or node.head is node:
+            if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
                 return
             node = node.head
             if node.lemma_.lower() in _SPEECH:
@@ -279,11 +284,13 @@ class EventCoder:
         if any(a.actor for a in cand.targets) or cand.type == "CONSULT" and cand.mode == "multilateral":
             return
         sources = {id(a.actor) for a in cand.sources if a.actor}
-        clauses = [c for c in cand.anchor.children if c.dep_ in ("xcomp", "advcl", "ccomp")]
-        if cand.trigger[-1] is not cand.anchor:
+        # "..., telling journalists that ...": whom one talks to about it is not the target
+        clauses = [c for c in cand.anchor.children if c.dep_ in ("xcomp", "advcl", "ccomp")
+                   and not (c.dep_ == "advcl" and c.lemma_.lower() in _SPEECH | {"tell", "speak", "talk"})]
+        if cand.trigger[-1].i != cand.anchor.i:
             clauses += [c for c in cand.trigger[-1].children if c.dep_ in ("xcomp", "acl", "ccomp")]
         for clause in clauses:
-            inner = next((c for c in sentence_cands if c is not cand and c.anchor is clause), None)
+            inner = next((c for c in sentence_cands if c is not cand and c.anchor.i == clause.i), None)
             if inner is not None:
                 found = [a for a in inner.targets if a.actor and id(a.actor) not in sources]
                 if found:
@@ -293,7 +300,8 @@ class EventCoder:
             index = doc._.mention_index or {}
             for tok in clause.subtree:
                 m = index.get(tok.i)
-                if m is None or m.kind in ("pronoun", "facility") or tok.dep_ in ("nsubj",) and tok.head is clause:
+                # the clause's own subject counts: "demanded that Ruritania withdraw"
+                if m is None or m.kind in ("pronoun", "facility"):
                     continue
                 r = m.resolved
                 if id(r) in sources or r.kind == "pronoun":
@@ -358,7 +366,7 @@ class EventCoder:
             return  # "the agreement is yet to be finalized": nobody has said they will
         node, speech = cand.anchor, None
         for _ in range(4):
-            if node.dep_ in ("ccomp", "xcomp", "conj") and node.head is not node:
+            if node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
                 node = node.head
                 if node.lemma_.lower() in _ANNOUNCE:
                     speech = node
@@ -366,6 +374,10 @@ class EventCoder:
             else:
                 break
         if cand.type == "CONSULT" and speech is None:
+            return
+        # a private person's wish ("the blogger wants to donate his photos") is no pledge
+        if all(a.actor is None or (a.actor.kind == "person" and not a.actor.role and not a.actor.kb_id)
+               for a in cand.sources):
             return
         conditional = any(t.dep_ == "mark" and t.lower_ in ("unless", "if") for t in cand.anchor.subtree)
         conflict = cand.type in _CONFLICT_TYPES or (conditional and cand.type == "RETREAT")
@@ -479,7 +491,7 @@ class EventCoder:
         dobj = self._dobj(tok)
         if dobj is None and sense.pos == "PHRASE":
             last = span[-1]
-            if last.pos_ == "VERB" and last is not tok:
+            if last.pos_ == "VERB" and last.i != tok.i:
                 dobj = self._dobj(last)
         preps = self._preps(tok)
         obj_tok = dobj
@@ -544,6 +556,12 @@ class EventCoder:
                        for c in tok.subtree):
                 return reject("'call' without a negative evaluation")
 
+        # "a provision of the law allows ...", "the Charter calls on ...": what a text
+        # says is its content, not an act by anyone
+        clause = tok.head if tok.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in tok.children) else tok
+        if not passive and any(c.dep_ in ("nsubj",) and c.lemma_.lower() in _DOCUMENTS for c in clause.children):
+            return reject("the subject is a text, not an actor")
+
         # arguments
         subjects = self._subjects(doc, tok)
         sources: list[Arg] = []
@@ -556,7 +574,7 @@ class EventCoder:
                 # "40 sailors held for straying into its waters": the sailors were held
                 targets = [a for a in self._args(doc, [obj_tok], "passive-subject") if a.actor]
             if not sources:
-                sources = self._gathering_participants(doc, tok)
+                sources = self._removed_by(doc, tok) or self._gathering_participants(doc, tok)
         else:
             sources = subjects
             targets = self._targets(doc, tok, sense, dobj, preps)
@@ -714,7 +732,7 @@ class EventCoder:
                 return reject("a speech not at a gathering")
         if sense.type == "COOPERATE" and light is None and any(c.lower_ in ("joint", "combined") for c in tok.lefts):
             light = tok  # "the joint border drill of the two navies": it took place
-        if light is not None and light is tok:
+        if light is not None and light.i == tok.i:
             sources = [a for p in tok.children if p.dep_ == "prep" and p.lower_ in ("of", "by", "between")
                        for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
             cand = Candidate(sense=sense, type=sense.type, mode=sense.mode, cameo=sense.cameo,
@@ -743,7 +761,7 @@ class EventCoder:
                 gathering_name = doc[left:tok.i + 1]
             else:
                 gathering_name = None
-            if light.dep_ in ("acl", "relcl") and light.head is tok:
+            if light.dep_ in ("acl", "relcl") and light.head.i == tok.i:
                 agent = next((c for c in light.children if c.dep_ == "agent"), None)
                 sources = self._args(doc, self._pobjs(agent), "agent") if agent is not None else []
             # "passed on a congratulatory letter from Minister X": the author is the source
@@ -885,6 +903,13 @@ class EventCoder:
                 continue
             for o in self._pobjs(p):
                 if o.lemma_.lower() in _GATHERING_NOUNS:
+                    unnamed = all(c.dep_ == "det" for c in o.lefts) and not any(c.dep_ == "prep" for c in o.children)
+                    earlier = next((c for c in reversed(self._earlier) if c.gathering is not None
+                                    and c.anchor.lemma_.lower() == o.lemma_.lower()), None)
+                    if unnamed and earlier is not None and any(a.actor for a in earlier.sources):
+                        # "during the meeting" after "the meeting of the Council was held":
+                        # its members acted
+                        return [Arg(a.token, a.mention, "gathering-participants") for a in earlier.sources if a.actor]
                     name = doc[o.left_edge.i:o.i + 1].text
                     if name.lower().startswith("the "):
                         name = name[4:]
@@ -1056,7 +1081,7 @@ class EventCoder:
         # the head noun of a name ("the Plan for the Protection of ... Wetlands")
         anc = tok
         for _ in range(6):
-            if anc.dep_ in ("pobj", "compound", "conj") and anc.head is not anc:
+            if anc.dep_ in ("pobj", "compound", "conj") and anc.head.i != anc.i:
                 anc = anc.head if anc.head.dep_ != "prep" else anc.head.head
                 words.update({anc.lemma_.lower(), anc.lower_})
             else:
@@ -1141,11 +1166,15 @@ class EventCoder:
                 m = self._actor_near(doc, member)
                 if m is not None and m.kind == "pronoun" and m.antecedent is None:
                     m = None
-                if m is None and how in ("subject", "agent", "relative-subject") and member.pos_ == "PROPN" \
+                named_body = how == "from" and member.lemma_.lower() in ("party", "movement", "union", "front", "league") \
+                    and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in member.lefts)
+                if m is None and (how in ("subject", "agent", "relative-subject") or named_body) \
+                        and (member.pos_ == "PROPN" or named_body) \
                         and member.ent_type_ not in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "GPE", "LOC"):
-                    # "ICE detained ...": a name the tagger did not type is still the actor
+                    # "ICE detained ...", "expelled from the Zanu PF party": a name the
+                    # tagger did not type is still the actor
                     left = member
-                    while left.i > 0 and doc[left.i - 1].dep_ == "compound" and doc[left.i - 1].head is member:
+                    while left.i > 0 and doc[left.i - 1].dep_ == "compound" and doc[left.i - 1].head.i == member.i:
                         left = doc[left.i - 1]
                     m = Mention(left.i, member.i + 1, "organisation", name=doc[left.i:member.i + 1].text,
                                 name_start=left.i, name_end=member.i + 1, rule="fallback:named-subject")
@@ -1189,7 +1218,7 @@ class EventCoder:
         if depth >= 3:
             return []
         # control and coordination: "agreed to cooperate", "met X and thanked him"
-        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and verb.head is not verb:
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and verb.head.i != verb.i:
             head = verb.head
             if head.dep_ == "prep":
                 # "thanked X for inviting him", "accused X of shelling": X did it
@@ -1204,7 +1233,28 @@ class EventCoder:
                     return self._args(doc, [obj], "object-control")
             return self._subjects(doc, head, depth + 1)
         if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
-            return self._args(doc, [verb.head], "modified-noun")
+            noun = verb.head
+            found = [a for a in self._args(doc, [noun], "modified-noun") if a.actor is not None]
+            carrier = noun
+            while carrier.dep_ == "pobj" and carrier.head.lower_ == "of" and carrier.head.head.pos_ == "NOUN":
+                carrier = carrier.head.head  # "a series of warnings demanding ..."
+            if not found and verb.dep_ == "acl" and carrier.dep_ in ("dobj", "attr") \
+                    and carrier.head.pos_ in ("VERB", "AUX") and depth < 3:
+                # "Pyongyang issued warnings demanding that ...": who issued them demands
+                return self._subjects(doc, carrier.head, depth + 1)
+            return self._args(doc, [noun], "modified-noun")
+        return []
+
+    def _removed_by(self, doc: Doc, verb: Token) -> list[Arg]:
+        """"X was expelled from the party": the body one is removed from did it."""
+        if verb.lemma_.lower() not in _REMOVED_FROM:
+            return []
+        for p in verb.children:
+            if p.dep_ == "prep" and p.lower_ == "from":
+                found = [a for a in self._args(doc, self._pobjs(p), "from") if a.actor is not None
+                         and a.actor.kind in ("organisation", "collective", "description", "state")]
+                if found:
+                    return found
         return []
 
     def _targets(self, doc: Doc, tok: Token, sense: Sense, dobj: Token | None, preps: dict[str, Token]) -> list[Arg]:
@@ -1277,7 +1327,7 @@ class EventCoder:
             for c in node.children:
                 low = c.lower_
                 if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and low in ("never", "no", "seldom", "rarely", "hardly",
-                                                                                  "barely", "scarcely") and c.head is node):
+                                                                                  "barely", "scarcely") and c.head.i == node.i):
                     if hop == 0 or node.dep_ in ("conj",):
                         cand.negated = True
                         cand.reasons.append(f"negated by '{c.text}'")
@@ -1315,7 +1365,16 @@ class EventCoder:
                 cand.future = True  # "repeated requests to inspect the site", "a plan to build"
                 cand.reasons.append(f"intended: '{node.head.text} to'")
                 break
-            if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
+            if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in _PERMITTING \
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+                cand.hypothetical = True  # "the law allows the minister to expel ...": permitted, not done
+                cand.reasons.append(f"permitted: '{node.head.text} ... to'")
+                break
+            if node.dep_ == "pcomp" and node.head.lower_ == "for" and node.head.head.lemma_.lower() in _INTENT_NOUNS:
+                cand.future = True  # "a plan for rearming Europe and supporting Ukraine"
+                cand.reasons.append(f"intended: '{node.head.head.text} for'")
+                break
+            if node.dep_ in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl") and node.head.i != node.i:
                 gov = node.head
                 glem = gov.lemma_.lower()
                 if node.dep_ in ("xcomp", "acl") or (node.dep_ == "pcomp"):
@@ -1378,7 +1437,7 @@ class EventCoder:
                 cand.hypothetical = True
                 cand.reasons.append("inside a conditional clause")
                 return
-            if node.head is node:
+            if node.head.i == node.i:
                 return
             node = node.head
 
@@ -1431,10 +1490,10 @@ class EventCoder:
         for cand in cands:
             node = cand.anchor
             for _ in range(4):
-                if node.dep_ == "conj" and node.head is not node:
+                if node.dep_ == "conj" and node.head.i != node.i:
                     node = node.head  # "accused her of rigging the vote and silencing critics"
                     continue
-                if node.dep_ not in ("xcomp", "ccomp", "pcomp", "advcl", "acl") or node.head is node:
+                if node.dep_ not in ("xcomp", "ccomp", "pcomp", "advcl", "acl") or node.head.i == node.i:
                     break
                 gov = node.head
                 if gov.dep_ == "prep":

@@ -42,7 +42,7 @@ def _governing_verb(tok: Token) -> Token | None:
     for _ in range(6):
         if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod",):
             return t
-        if t.head is t:
+        if t.head.i == t.i:
             return None
         t = t.head
     return None
@@ -65,7 +65,7 @@ def _coarguments(doc: Doc, pron: Token) -> set[int]:
         if child.dep_ in ("nsubj", "nsubjpass", "dobj", "iobj", "dative") and child.i != pron.i:
             out.update(span(child))
             has_subject = has_subject or child.dep_ in ("nsubj", "nsubjpass")
-    if not has_subject and verb.head is not verb:
+    if not has_subject and verb.head.i != verb.i:
         head = verb.head
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             governor = head.head
@@ -88,8 +88,13 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     if kb is not None and cand.kind == "person" and desc.role and cand.role and not desc.plural:
         # "the head of state" after "President Jeenbekov": same rank of office, same country
         a, b = kb.title(desc.role), kb.title(cand.role)
+        # the SCO's Secretary-General is not the UN's: "IGO" is no one country, the body decides
+        if desc.org and cand.org:
+            same_body = bool(_words(desc.org) & _words(cand.org))
+        else:
+            same_body = desc.country != "IGO" or not desc.org
         if a is not None and b is not None and a.rank is not None and a.rank <= 2 and a.rank == b.rank \
-                and (desc.country is None or desc.country == cand.country):
+                and (desc.country is None or desc.country == cand.country) and same_body:
             return True
     if desc.rule.startswith("description:subnational"):
         return cand.kind in ("subnational", "place") or (cand.kind == "organisation" and "municipal" in (cand.name or "").lower())
@@ -329,6 +334,12 @@ class Coreference:
             score = (sent_gap, 0 if subject else 1, -c.start)
             if best_score is None or score < best_score:
                 best, best_score = r, score
+        if best is not None and low == "it" and tok.dep_ in ("dobj", "pobj"):
+            # "participated in the meeting but criticised it": an object "it" after a
+            # thing named in its sentence is that thing, not an actor further back
+            between = doc[max(best.end, sent.start):tok.i]
+            if any(t.pos_ == "NOUN" and t.dep_ in ("dobj", "pobj", "nsubj") and t.i not in index for t in between):
+                best = None
         if best is not None:
             m.antecedent = best
             m.rule = f"{m.rule}->antecedent"

@@ -13,6 +13,8 @@ title.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -40,6 +42,8 @@ _TITLE_MODIFIERS = {"junior", "senior", "deputy", "vice", "former", "acting", "t
                     "interim", "outgoing", "incoming", "new", "newly", "appointed", "elected", "then",
                     "state", "foreign", "defence", "defense", "interior", "finance", "trade", "prime",
                     "counterpart"}
+_ORG_HEADS = {"party", "movement", "front", "alliance", "coalition", "group", "union", "bloc", "faction"}
+_ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|representative|delegate|emissary)s?\b")
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
 _GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
 
@@ -264,6 +268,10 @@ class MentionFinder:
                         and not doc[e].is_sent_start and doc[e].i == ent.end:
                     e += 1
                 label = ent.label_
+                # "the Freedom Union party": the generic head noun is part of the name
+                if label == "ORG" and e < len(doc) and doc[e].lemma_.lower() in _ORG_HEADS \
+                        and doc[e - 1].head.i == e and doc[e].pos_ == "NOUN":
+                    e += 1
                 if label == "ORG":
                     # "MoS Lekhi", "Ambassador Haque" as one ORG: a title and a name
                     t = s
@@ -511,7 +519,11 @@ class MentionFinder:
                         country = entry.iso3
         complement = doc[chosen.end:role_end].text
         org_words_sector = sector_from_words(doc[start:role_end].text)
-        if org_sp is not None:
+        if org_sp is not None and country is not None and _ENVOY.search(chosen.text):
+            # "Britain's U.N. ambassador": a state's envoy to the organisation acts for the state
+            m.org = self.kb.display_name(org_sp.kb_id_) or org_sp.text
+            m.country, m.sector = country, "GOV"
+        elif org_sp is not None:
             m.org = self.kb.display_name(org_sp.kb_id_) or org_sp.text
             m.country = "IGO" if self.kb.is_igo(org_sp.kb_id_) else (country or self.kb.country_code_for(org_sp.kb_id_))
             m.sector = "IGO" if m.country == "IGO" else (org_words_sector or (entry.sector if entry else None))
@@ -809,6 +821,12 @@ class MentionFinder:
                             sp = label_at.get(o.i)
                             if o.dep_ == "pobj" and sp is not None and sp.label_ in {"STATE", "CAPITAL"}:
                                 country = self.kb.country_code_for(sp.kb_id_)
+            # "the separatist group", "a rebel faction": a modifier that names an actor
+            # kind makes a singular group noun an actor of that kind
+            marker = next((collective.get(c.lemma_.lower()) for c in mods
+                           if collective.get(c.lemma_.lower()) not in (None, "CVL", "GOV")), None)
+            if marker is not None and sector in ("CVL", None):
+                sector = marker
             subnational = any(c.lower_ in _SUBNATIONAL_NOUNS for c in mods)
             det = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts)
             # Without a nationality, only groups that are actors by what they are
@@ -817,7 +835,7 @@ class MentionFinder:
             # Groups count even without a nationality when plural and acting ("security
             # forces detained", "environmental groups accused"); a bare singular does not.
             if country is None and not subnational and not (det and lemma in _GOV_NOUNS | {"side"}) \
-                    and not (of_group and tok.tag_ in ("NNS", "NNPS")) \
+                    and not (of_group and tok.tag_ in ("NNS", "NNPS")) and marker is None \
                     and (tok.tag_ not in ("NNS", "NNPS") or tok.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "conj")):
                 continue
             left = min([c.i for c in tok.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "det")] + [tok.i])

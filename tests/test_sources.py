@@ -1,0 +1,61 @@
+"""Who did it, where the parse hides it: quasi-negation, texts that only say
+things, bodies one is expelled from, warnings that demand, states' envoys to an
+organisation, plans for doing something.
+
+Sentences written for these tests; the people in them are invented.
+"""
+
+from __future__ import annotations
+
+from communique.model import Event
+
+PUBLISHED = "2023-05-10"
+
+
+def of_type(evts: list[Event], type_: str) -> list[Event]:
+    return [e for e in evts if e.type == type_]
+
+
+def test_seldom_and_never_negate_the_act(extract):
+    for sentence in ("Prime Minister Ana Ruiz seldom criticized China during her term.",
+                     "Prime Minister Ana Ruiz never criticized China during her term."):
+        found = of_type(extract(sentence, PUBLISHED).events, "ACCUSE")
+        assert found and all(e.negated for e in found), sentence
+
+
+def test_a_law_or_a_charter_is_not_an_actor(events):
+    assert not events("A provision in the new law allows the minister to expel foreign journalists.", PUBLISHED)
+    assert not of_type(events("The Charter calls on democratic nations to form an alliance.", PUBLISHED), "REQUEST")
+    # a government that allows something still concedes it
+    assert of_type(events("Kenya allowed Somali refugees to return to the camp on Monday.", PUBLISHED), "CONCEDE")
+
+
+def test_the_party_one_is_expelled_from_expelled_him(events):
+    expel = of_type(events("On Friday, Tomas Berg was expelled from the Freedom Union party.", PUBLISHED), "SANCTION")
+    assert expel
+    assert [p.name for p in expel[0].source] == ["Freedom Union party"]
+    assert [p.name for p in expel[0].target] == ["Tomas Berg"]
+
+
+def test_who_issues_warnings_demanding_something_demands_it(events):
+    demand = of_type(events("Pyongyang issued a series of warnings demanding that Washington change its stance.",
+                            PUBLISHED), "REQUEST")
+    assert demand
+    assert {p.country for p in demand[0].source} == {"PRK"}
+
+
+def test_a_states_envoy_to_the_un_acts_for_the_state(events):
+    evts = events("Britain's deputy U.N. ambassador Tomas Berg criticized the decision on Monday. "
+                  "Iran's U.N. ambassador rejected the proposal on Tuesday.", PUBLISHED)
+    accuse = of_type(evts, "ACCUSE")
+    assert accuse and [(p.name, p.country, p.sector) for p in accuse[0].source] == [("Tomas Berg", "GBR", "GOV")]
+    reject = of_type(evts, "REJECT")
+    # the second ambassador is Iran's, not the British envoy named before
+    assert reject and [p.country for p in reject[0].source] == ["IRN"]
+
+
+def test_what_a_plan_is_for_has_not_happened(extract):
+    evts = extract("The European Commission has proposed a plan for rearming Europe and supporting Ukraine.",
+                   PUBLISHED).events
+    support = of_type(evts, "SUPPORT")
+    assert support and not any(e.asserted for e in support)
