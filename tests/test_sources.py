@@ -59,3 +59,20 @@ def test_what_a_plan_is_for_has_not_happened(extract):
                    PUBLISHED).events
     support = of_type(evts, "SUPPORT")
     assert support and not any(e.asserted for e in support)
+
+
+def test_a_verb_the_lemmatiser_misreads_still_triggers(events):
+    # the small model lemmatises "staged" as "stag"
+    protest = [e for e in events("Thousands of students staged mass demonstrations in Jakarta on Saturday.",
+                                 PUBLISHED) if e.type == "PROTEST"]
+    assert protest and {p.country for p in protest[0].source} == {"IDN"}
+
+
+def test_an_attempted_assassination_is_an_assault(events):
+    assert of_type(events("An attempt to assassinate the deputy governor, Ivan Petrov, was thwarted on Monday.",
+                          PUBLISHED), "ASSAULT")
+
+
+def test_willing_to_withdraw_troops_is_an_offer_not_a_threat(events):
+    evts = events("Armenia says it is willing to withdraw its troops from the disputed border area.", PUBLISHED)
+    assert of_type(evts, "AGREE") and not of_type(evts, "THREATEN")

@@ -66,6 +66,8 @@ _SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", 
            "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe"}
 
 
+_QUANTITIES = {"tens", "hundreds", "thousands", "dozens", "scores", "millions", "hundred", "thousand", "dozen"}
+_ATTEMPTS = {"attempt", "bid"}
 _PERMITTING = {"allow", "permit", "authorize", "authorise", "empower", "enable", "entitle"}
 _DOCUMENTS = {"law", "provision", "statute", "bill", "charter", "constitution", "decree", "regulation",
               "rule", "article", "clause", "legislation", "ordinance", "amendment", "code", "text", "document"}
@@ -134,10 +136,28 @@ class EventCoder:
         for sense in self.lex.phrases:
             lemmas = sense.get("lemmas")
             self._phrase_heads.setdefault(lemmas[0], []).append(sense)
+        self._known_verbs = frozenset(self.lex.verbs) | frozenset(self.lex.light_verbs) | frozenset(
+            self._phrase_heads) | _SPEECH
 
     # ------------------------------------------------------------------ API
 
+    def _repair_lemmas(self, doc: Doc) -> None:
+        """The small model's lemmatiser slips on some inflected verbs ("staged" →
+        "stag"): a verb whose lemma the lexicon does not know, but whose surface
+        form minus an inflection it does, takes that lemma."""
+        known = self._known_verbs
+        for tok in doc:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() in known:
+                continue
+            low = tok.lower_
+            for cut, add in ((1, ""), (2, ""), (3, ""), (3, "e"), (3, "y"), (1, "e")):
+                stem = low[:-cut] + add if len(low) > cut + 2 else ""
+                if stem in known and low.endswith(("d", "s", "ing", "ed")):
+                    tok.lemma_ = stem
+                    break
+
     def __call__(self, doc: Doc) -> Doc:
+        self._repair_lemmas(doc)
         candidates: list[Candidate] = []
         rejections: list[Rejection] = []
         self._earlier = candidates  # the document so far: "the two sides", agentless passives
@@ -935,7 +955,7 @@ class EventCoder:
                 targets += [a for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
         etype = "AGREE"
         comp_lemma = xcomp.lemma_.lower()
-        harmful = any(s.type in _CONFLICT_TYPES for s in self.lex.verbs.get(comp_lemma, ())) or any(
+        harmful = self._embedded_type(xcomp) in _CONFLICT_TYPES or any(
             t.lemma_.lower() in ("law", "curfew", "sanction", "retaliation", "countermeasure")
             for t in xcomp.subtree if t.dep_ in ("dobj", "pobj", "amod", "compound"))
         if harmful and comp_lemma not in ("cooperate", "help", "support", "provide", "assist"):
@@ -949,6 +969,17 @@ class EventCoder:
         self._places_and_times(doc, cand, [verb])
         self._confidence(cand)
         return cand
+
+    def _embedded_type(self, verb: Token) -> str | None:
+        """The type the verb's first applicable sense gives ("withdraw troops" is a
+        RETREAT, "withdraw an ambassador" a SANCTION)."""
+        words = self._object_words(self._dobj(verb))
+        for sense in self.lex.verbs.get(verb.lemma_.lower(), ()):
+            wanted = sense.lemmas("object_lemmas", "object_lemmas_any")
+            if wanted and not words & wanted:
+                continue
+            return sense.type
+        return None
 
     def _evaluative(self, doc, sent, tok: Token) -> Candidate | None:
         """"X noted that Almaty was a thriving hub of regional trade" → SUPPORT;
@@ -1113,6 +1144,15 @@ class EventCoder:
                         return named
         if m is not None:
             return m
+        # "tens of thousands of students": the people counted
+        while tok.lower_ in _QUANTITIES:
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if pobj is None:
+                break
+            tok = pobj
+            if tok.i in index:
+                return index[tok.i]
         frontier = [tok]
         seen = {tok.i}
         owner = None
@@ -1361,6 +1401,10 @@ class EventCoder:
                 if c.dep_ == "aux" and low == "to" and node.dep_ == "advcl" and hop > 0 and not cand.hypothetical:
                     cand.hypothetical = True  # "convene a meeting ... to try to facilitate a deal"
                     cand.reasons.append("purpose: 'to'")
+            if node.dep_ == "acl" and node.head.lemma_.lower() in _ATTEMPTS and cand.type in ("ASSAULT", "COERCE"):
+                # "an attempt to assassinate the governor was thwarted": the attack was made
+                cand.reasons.append(f"attempted: '{node.head.text} to'")
+                break
             if node.dep_ == "acl" and node.head.lemma_.lower() in _INTENT_NOUNS:
                 cand.future = True  # "repeated requests to inspect the site", "a plan to build"
                 cand.reasons.append(f"intended: '{node.head.text} to'")
