@@ -66,6 +66,10 @@ _SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", 
            "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe"}
 
 
+# acts whose possessor suffers them: "Ruiz's arrest", "the journalist's detention"
+_DONE_TO = {"arrest", "detention", "jailing", "imprisonment", "killing", "murder", "assassination", "execution",
+            "death", "deportation", "expulsion", "sentencing", "conviction", "abduction", "kidnapping", "torture",
+            "disappearance", "eviction", "dismissal", "ouster", "removal", "extradition"}
 _QUANTITIES = {"tens", "hundreds", "thousands", "dozens", "scores", "millions", "hundred", "thousand", "dozen"}
 _ATTEMPTS = {"attempt", "bid"}
 _PERMITTING = {"allow", "permit", "authorize", "authorise", "empower", "enable", "entitle"}
@@ -1067,7 +1071,10 @@ class EventCoder:
             return None  # "tourism to the coast should resume": no actor is told to do anything
         targets = [a for a in self._args(doc, [subj], "obliged") if a.actor and a.actor.kind != "pronoun"]
         targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
-        if not targets:
+        # "we all should talk", "the leaders (ours too) should communicate": a general
+        # maxim that binds the speaker's own side is no request to another
+        own = {s.actor.country for s in speakers if s.actor and s.actor.country}
+        if not targets or any(t.actor.country in own for t in targets) or subj.lower_ in ("we", "they", "everyone"):
             return None
         return self._said(doc, sent, tok, "REQUEST", "100", speakers, targets,
                           f"obligation:{tok.lemma_.lower()}-that-must", 0.5, embeds=True)
@@ -1302,6 +1309,13 @@ class EventCoder:
             if slot in ("dobj", "dobj_actor", "dobj_owner"):
                 if dobj is None:
                     continue
+                if dobj.lemma_.lower() in _DONE_TO and (doc._.mention_index or {}).get(dobj.i) is None:
+                    # "condemned Ruiz's arrest": Ruiz suffered it; whoever did it (by ...) is the target
+                    args = [a for p in dobj.children if p.dep_ == "prep" and p.lower_ == "by"
+                            for a in self._args(doc, self._pobjs(p), "object-agent") if a.actor]
+                    if args:
+                        return args
+                    continue
                 args = [a for a in self._args(doc, [dobj], "object") if a.actor]
                 if args:
                     return args
@@ -1409,6 +1423,10 @@ class EventCoder:
                 cand.future = True  # "repeated requests to inspect the site", "a plan to build"
                 cand.reasons.append(f"intended: '{node.head.text} to'")
                 break
+            if node.dep_ == "xcomp" and node.head.lemma_.lower() in ("appear", "seem"):
+                cand.hypothetical = True  # "they appear to have made their decision": a guess
+                cand.reasons.append(f"hedged: '{node.head.text} to'")
+                break
             if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in _PERMITTING \
                     and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
                 cand.hypothetical = True  # "the law allows the minister to expel ...": permitted, not done
@@ -1471,6 +1489,17 @@ class EventCoder:
         if anchor.dep_ == "pcomp" and anchor.head.lower_ == "of" and anchor.head.head.lower_ == "instead":
             cand.negated = True
             cand.reasons.append("negated: 'instead of'")
+        # "policies like supporting the Brotherhood": an example of a kind of act
+        if anchor.dep_ == "pcomp" and anchor.tag_ == "VBG" and anchor.head.lower_ in ("like", "as", "including"):
+            cand.hypothetical = True
+            cand.reasons.append(f"an example ('{anchor.head.text} ...'), not a reported act")
+        # "can't silence us by banning books": the means shares its verb's negation or modality
+        if anchor.dep_ == "pcomp" and anchor.head.lower_ == "by" and anchor.head.head.pos_ in ("VERB", "AUX"):
+            gov = anchor.head.head
+            if any(c.dep_ == "neg" for c in gov.children) or any(
+                    c.dep_ == "aux" and c.lower_ in _MODAL_AUX | _FUTURE_AUX for c in gov.children):
+                cand.hypothetical = True
+                cand.reasons.append(f"the means of '{gov.text}', which is negated or modal")
 
     @staticmethod
     def _conditional(cand: Candidate, anchor: Token) -> None:
