@@ -76,3 +76,23 @@ def test_an_attempted_assassination_is_an_assault(events):
 def test_willing_to_withdraw_troops_is_an_offer_not_a_threat(events):
     evts = events("Armenia says it is willing to withdraw its troops from the disputed border area.", PUBLISHED)
     assert of_type(evts, "AGREE") and not of_type(evts, "THREATEN")
+
+
+def test_institutions_act_unnamed(events):
+    charge = of_type(events("Law enforcement charged the gang leader with extortion on Monday.", PUBLISHED), "ACCUSE")
+    assert charge and [p.sector for p in charge[0].source] == ["COP"]
+
+
+def test_part_of_a_group_is_of_the_group_named_last(events):
+    evts = events("Soldiers shot dead two militants, and four of them blew themselves up.", PUBLISHED)
+    assert {p.sector for e in evts if e.type == "ASSAULT" and e.mode == "explosives" for p in e.source} == {"REB"}
+
+
+def test_fighting_alongside_troops_is_military_cooperation(events):
+    evts = events("Kenyan soldiers, supported by local militias and the U.S. military, attacked the camp.", PUBLISHED)
+    assert of_type(evts, "COOPERATE") and not of_type(evts, "SUPPORT")
+
+
+def test_the_arrested_is_not_the_one_condemned(events):
+    condemn = of_type(events("Rights groups condemned Tomas Berg's arrest on Monday.", PUBLISHED), "ACCUSE")
+    assert condemn and not any(p.name == "Tomas Berg" for p in condemn[0].target)

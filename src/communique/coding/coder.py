@@ -1151,8 +1151,8 @@ class EventCoder:
                         return named
         if m is not None:
             return m
-        # "tens of thousands of students": the people counted
-        while tok.lower_ in _QUANTITIES:
+        # "tens of thousands of students", "four of them": the people counted
+        while tok.lower_ in _QUANTITIES or (tok.like_num and tok.dep_ in ("nsubj", "nsubjpass", "dobj")):
             of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
             if pobj is None:

@@ -310,6 +310,7 @@ class Coreference:
         want_person = low in ("he", "him", "his", "she", "her", "hers", "himself", "herself")
         want_plural = low in ("they", "them", "their", "theirs")
         best, best_score = None, None
+        partitive = tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num
         for c in named:
             if c.start >= m.start:
                 continue
@@ -330,8 +331,9 @@ class Coreference:
             if m.start - c.start > 300:
                 continue
             subject = _is_subject(doc, c)
-            # Salience: same sentence first, then subjects, then recency.
-            score = (sent_gap, 0 if subject else 1, -c.start)
+            # Salience: same sentence first, then subjects, then recency; a part of a
+            # group ("four of them") is of the group named last
+            score = (sent_gap, 0 if subject and not partitive else 1, -c.start)
             if best_score is None or score < best_score:
                 best, best_score = r, score
         if best is not None and low == "it" and tok.dep_ in ("dobj", "pobj"):

@@ -45,6 +45,8 @@ _TITLE_MODIFIERS = {"junior", "senior", "deputy", "vice", "former", "acting", "t
 _ORG_HEADS = {"party", "movement", "front", "alliance", "coalition", "group", "union", "bloc", "faction"}
 _ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|representative|delegate|emissary)s?\b")
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
+# bodies that act as one even unnamed: "the military was behind it", "law enforcement charged him"
+_INSTITUTIONS = {"military", "army", "police", "enforcement", "navy", "junta", "judiciary"}
 _GOV_NOUNS = {"government", "authorities", "authority", "administration", "leadership"}
 
 
@@ -834,7 +836,9 @@ class MentionFinder:
             of_group = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
             # Groups count even without a nationality when plural and acting ("security
             # forces detained", "environmental groups accused"); a bare singular does not.
-            if country is None and not subnational and not (det and lemma in _GOV_NOUNS | {"side"}) \
+            institution = lemma in _INSTITUTIONS and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") \
+                and not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.lefts)
+            if country is None and not subnational and not (det and lemma in _GOV_NOUNS | {"side"}) and not institution \
                     and not (of_group and tok.tag_ in ("NNS", "NNPS")) and marker is None \
                     and (tok.tag_ not in ("NNS", "NNPS") or tok.dep_ not in ("nsubj", "nsubjpass", "pobj", "dobj", "conj")):
                 continue
