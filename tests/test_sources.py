@@ -96,3 +96,27 @@ def test_fighting_alongside_troops_is_military_cooperation(events):
 def test_the_arrested_is_not_the_one_condemned(events):
     condemn = of_type(events("Rights groups condemned Tomas Berg's arrest on Monday.", PUBLISHED), "ACCUSE")
     assert condemn and not any(p.name == "Tomas Berg" for p in condemn[0].target)
+
+
+def test_one_violent_act_told_with_two_verbs_and_a_noun_is_one_event(events):
+    evts = events("One Tajik border guard was killed and three were wounded in a clash with Kyrgyz border guards "
+                  "on Tuesday.", PUBLISHED)
+    assert len(of_type(evts, "ASSAULT")) == 1
+
+
+def test_the_two_who_met_are_the_last_two_people_named(events):
+    evts = events("Foreign Minister Ana Ruiz said she hoped for frank talks with envoy Tomas Berg as the two met "
+                  "in Geneva on Monday.", PUBLISHED)
+    assert any({p.name for p in e.source + e.target} >= {"Ana Ruiz", "Tomas Berg"} for e in of_type(evts, "CONSULT"))
+
+
+def test_a_spokesman_saying_what_his_state_does_is_its_actor(events):
+    evts = events("Chinese Foreign Ministry spokesman Li Wen said China reserves the right to respond firmly.", PUBLISHED)
+    threat = of_type(evts, "THREATEN")
+    assert threat and [p.name for p in threat[0].source] == ["Li Wen"]
+    assert threat[0].source[0].country == "CHN"
+
+
+def test_a_forecast_about_talks_is_no_praise(events):
+    assert not of_type(events('"It will be a very productive round of conversations," Ana Ruiz said.', PUBLISHED),
+                       "SUPPORT")

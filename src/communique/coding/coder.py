@@ -71,6 +71,7 @@ _DONE_TO = {"arrest", "detention", "jailing", "imprisonment", "killing", "murder
             "death", "deportation", "expulsion", "sentencing", "conviction", "abduction", "kidnapping", "torture",
             "disappearance", "eviction", "dismissal", "ouster", "removal", "extradition"}
 _QUANTITIES = {"tens", "hundreds", "thousands", "dozens", "scores", "millions", "hundred", "thousand", "dozen"}
+_NECESSARY = {"important", "necessary", "essential", "vital", "crucial", "imperative", "critical", "key", "time"}
 _ATTEMPTS = {"attempt", "bid"}
 _PERMITTING = {"allow", "permit", "authorize", "authorise", "empower", "enable", "entitle"}
 _DOCUMENTS = {"law", "provision", "statute", "bill", "charter", "constitution", "decree", "regulation",
@@ -199,6 +200,7 @@ class EventCoder:
                 break
         out = [c for c in out if not self._media_contact(c)]
         out = self._hosts_of_gatherings(out)
+        out = self._acts_named_twice(out)
         self._embedding(out)
         for cand in out:
             self._stated_intent(cand)
@@ -233,6 +235,46 @@ class EventCoder:
         cand.reasons.append("'visiting' names the visitor; the clause's subject hosts")
 
     @staticmethod
+    def _acts_named_twice(cands: list[Candidate]) -> list[Candidate]:
+        """"a guard was killed in a clash with border guards": the verb and the
+        noun in its "in"/"during" phrase name one act of the same type — one event,
+        with the parties of both."""
+        out = list(cands)
+        for noun in cands:
+            head = noun.anchor
+            if noun.sense.pos != "NOUN" or head.dep_ != "pobj" or head.head.lower_ not in ("in", "during"):
+                continue
+            verb = next((c for c in out if c is not noun and c.type == noun.type
+                         and c.anchor.i == head.head.head.i), None)
+            if verb is None:
+                continue
+            known = {id(a.actor) for a in verb.sources + verb.targets if a.actor is not None}
+            if not any(a.actor for a in verb.sources):
+                verb.sources = [a for a in noun.sources if a.actor is not None and id(a.actor) not in known]
+            verb.targets += [a for a in noun.targets if a.actor is not None and id(a.actor) not in known]
+            verb.reasons.append(f"the same act as '{head.text}'")
+            out.remove(noun)
+        # "one guard was killed and three were wounded": coordinated verbs of one
+        # violent act by the same (or no named) attacker
+        for second in list(out):
+            tok = second.anchor
+            if second.type not in ("ASSAULT",) or tok.dep_ != "conj":
+                continue
+            first = next((c for c in out if c is not second and c.type == second.type and c.anchor.i == tok.head.i), None)
+            if first is None:
+                continue
+            mine = {id(a.actor) for a in second.sources if a.actor is not None}
+            theirs = {id(a.actor) for a in first.sources if a.actor is not None}
+            if mine and theirs and mine != theirs:
+                continue
+            first.sources = first.sources if theirs else second.sources
+            known = {id(a.actor) for a in first.targets if a.actor is not None}
+            first.targets += [a for a in second.targets if a.actor is not None and id(a.actor) not in known]
+            first.reasons.append(f"the same act as '{tok.text}'")
+            out.remove(second)
+        return out
+
+    @staticmethod
     def _hosts_of_gatherings(cands: list[Candidate]) -> list[Candidate]:
         """"the summit hosted by Freedonia", "Freedonia hosted the summit": one
         event, the gathering, with its host among the participants."""
@@ -257,10 +299,11 @@ class EventCoder:
         return out
 
     def _speaker_for_own_body(self, doc: Doc, cand: Candidate) -> None:
-        """"The Secretary-General stressed that the Secretariat was ready to help":
-        an official who says what his own organisation will do is the actor —
-        the organisation acts through him."""
-        if not cand.sources or any(a.actor is None or a.actor.kind != "organisation" or not a.actor.kb_id
+        """"The Secretary-General stressed that the Secretariat was ready to help",
+        "the spokesman said India reserves the right to respond": an official who
+        says what his own organisation or state does is the actor — it acts
+        through him."""
+        if not cand.sources or any(a.actor is None or not a.actor.kb_id or a.actor.kind not in ("organisation", "state")
                                    for a in cand.sources):
             return
         node = cand.anchor
@@ -275,9 +318,17 @@ class EventCoder:
         if node.lemma_.lower() not in _SPEECH:
             return
         speakers = [a for a in self._subjects(doc, node) if a.actor is not None and a.actor.kind == "person"]
-        if len(speakers) != 1 or not speakers[0].actor.org:
+        if len(speakers) != 1:
             return
-        own = {m.entry.kb_id for m in self.kb.match(speakers[0].actor.org)} if self.kb else set()
+        speaker = speakers[0].actor
+        if all(a.actor.kind == "state" for a in cand.sources):
+            if speaker.country and speaker.sector == "GOV" and all(a.actor.country == speaker.country for a in cand.sources):
+                cand.sources = speakers
+                cand.reasons.append("an official stating what his own state does acts for it")
+            return
+        if not speaker.org:
+            return
+        own = {m.entry.kb_id for m in self.kb.match(speaker.org)} if self.kb else set()
         families = {k.split("/")[0] for k in own if k}
         if families and all(a.actor.kb_id.split("/")[0] in families for a in cand.sources):
             cand.sources = speakers
@@ -999,7 +1050,9 @@ class EventCoder:
         if obliged is not None:
             return obliged
         subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is None:
+        # "it will be a productive round": a forecast about a thing, not a judgement of an actor
+        if subj is None or subj.lower_ in ("it", "this", "that") or any(
+                c.dep_ == "aux" and c.lower_ in _FUTURE_AUX | _MODAL_AUX for c in comp.children):
             return None
         words = {t.lemma_.lower() for t in comp.subtree if t.pos_ in ("ADJ", "NOUN", "ADV")}
         neg = any(c.dep_ == "neg" for c in comp.children)
@@ -1190,7 +1243,21 @@ class EventCoder:
                        kb_id=sp.kb_id_, rule="modifier:state")
 
     def _parties(self, tok: Token) -> list[Arg] | None:
-        """"The two sides agreed ...": the parties of the last meeting in the document."""
+        """"The two sides agreed ...": the parties of the last meeting in the document;
+        "as the two met": the last two people named."""
+        if tok.lower_ in ("two", "both") and tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "NUM" or (
+                tok.lower_ == "both" and tok.dep_ in ("nsubj", "nsubjpass")):
+            doc = tok.doc
+            floor = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
+            people: list[Mention] = []
+            for m in reversed(doc._.mentions or ()):
+                r = m.resolved
+                if m.start >= tok.i or m.start < floor or r.kind != "person" or r in people:
+                    continue
+                people.append(r)
+                if len(people) == 2:
+                    return [Arg(tok, p, "the two") for p in reversed(people)]
+            return None
         if tok.lemma_.lower() not in ("side", "party", "country", "leader", "minister", "president") or tok.tag_ not in ("NNS", "NNPS"):
             return None
         if not any(c.lower_ in ("two", "both") for c in tok.children):
@@ -1422,6 +1489,10 @@ class EventCoder:
             if node.dep_ == "acl" and node.head.lemma_.lower() in _INTENT_NOUNS:
                 cand.future = True  # "repeated requests to inspect the site", "a plan to build"
                 cand.reasons.append(f"intended: '{node.head.text} to'")
+                break
+            if node.dep_ == "xcomp" and node.head.pos_ == "ADJ" and node.head.lemma_.lower() in _NECESSARY:
+                cand.hypothetical = True  # "it is important to support each other": a maxim
+                cand.reasons.append(f"a necessity ('{node.head.text} to'), not an act")
                 break
             if node.dep_ == "xcomp" and node.head.lemma_.lower() in ("appear", "seem"):
                 cand.hypothetical = True  # "they appear to have made their decision": a guess

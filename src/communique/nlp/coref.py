@@ -128,6 +128,7 @@ class Coreference:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions: list[Mention] = doc._.mentions
+        self._sent_index = {sp.start: i for i, sp in enumerate(doc.sents)}
         self._link_forward(mentions)
         named: list[Mention] = []
         for m in mentions:
@@ -309,6 +310,7 @@ class Coreference:
         sent = tok.sent
         want_person = low in ("he", "him", "his", "she", "her", "hers", "himself", "herself")
         want_plural = low in ("they", "them", "their", "theirs")
+        sent_index = self._sent_index
         best, best_score = None, None
         partitive = tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.like_num
         for c in named:
@@ -327,7 +329,12 @@ class Coreference:
                 continue
             if want_plural and r.kind in ("collective", "description") and not r.plural:
                 continue  # "the recognised government ... after they took power": they ≠ the government
-            sent_gap = 0 if doc[c.start].sent.start == sent.start else 1
+            # the nearer sentence first: "... quoted Kumar. He said ..." is Kumar, not
+            # the subject of a sentence further back (for "they", any earlier sentence
+            # is as good: groups are named once and referred to long after)
+            sent_gap = sent_index[sent.start] - sent_index[doc[c.start].sent.start]
+            if not want_person:
+                sent_gap = min(sent_gap, 1)
             if m.start - c.start > 300:
                 continue
             subject = _is_subject(doc, c)

@@ -727,6 +727,17 @@ class MentionFinder:
                 m.start = prev.start
                 m.country = prev.country or m.country
                 out[-1] = m
+            # "top White House official" + "Jake Ruiz": the group noun is her title
+            elif prev is not None and m.kind == "person" and prev.end == m.start and not m.role \
+                    and prev.kind in ("collective", "description") and not prev.plural and prev.role \
+                    and doc[prev.end - 1].tag_ == "NN" and doc[prev.end - 1].lemma_.lower() in sector_cues()[1]:
+                m.role, m.role_start, m.role_end = prev.role, doc[prev.start].idx, doc[prev.end - 1].idx + len(doc[prev.end - 1])
+                m.country = m.country or prev.country
+                m.sector = m.sector or prev.sector
+                m.start = prev.start
+                m.rule = "group-noun-before-name"
+                out[-1] = m
+                continue
             else:
                 out.append(m)
                 if m.kind != "person" or not any(doc[i].lemma_.lower() == "counterpart"
