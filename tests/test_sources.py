@@ -120,3 +120,13 @@ def test_a_spokesman_saying_what_his_state_does_is_its_actor(events):
 def test_a_forecast_about_talks_is_no_praise(events):
     assert not of_type(events('"It will be a very productive round of conversations," Ana Ruiz said.', PUBLISHED),
                        "SUPPORT")
+
+
+def test_the_foreign_minister_is_not_the_prime_minister(events):
+    evts = events("Prime Minister Ana Ruiz met the press on Monday. Ruritania rejects the statement by the "
+                  "Foreign Minister of Freedonia.", PUBLISHED)
+    assert not any(p.name == "Ana Ruiz" for e in of_type(evts, "REJECT") for p in e.target)
+
+
+def test_a_necessity_is_not_a_pledge(events):
+    assert not events("At such moments it is important to support each other, Ana Ruiz said.", PUBLISHED)

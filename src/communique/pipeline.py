@@ -634,8 +634,7 @@ class Pipeline:
         kept = self._merge_restated_meetings(kept, names)
         return self._merge_headlines(kept, names, text)
 
-    @staticmethod
-    def _merge_headlines(events: list[Event], names: dict[int, str], text: str) -> list[Event]:
+    def _merge_headlines(self, events: list[Event], names: dict[int, str], text: str) -> list[Event]:
         """A headline announces an act the story then tells ("Ruiz sanctions 11
         officials" / "Ana Ruiz imposed sanctions on 11 officials on Monday"): an
         event in a headline is the story's event of the same type that shares
@@ -658,18 +657,33 @@ class Pipeline:
             x, y = a.date.value[:7], b.date.value[:7]
             return x.startswith(y) or y.startswith(x)
 
+        def family(actor_id: str) -> str:
+            return actor_id.split("/")[0]  # "org:sco/secretariat" belongs to "org:sco"
+
+        def affiliations(e: Event) -> set[str]:
+            keys = set()
+            for p in e.source + e.target:
+                keys.add(family(p.actor_id))
+                if p.org:
+                    keys.update(family(m.entry.kb_id) for m in self.kb.match(p.org) if getattr(m.entry, "kb_id", None))
+            return keys
+
         out = list(events)
         for e in events:
             if id(e) in names or not e.asserted or not headline(e):
                 continue
             mine = parties(e)
+            bodies = {family(p.actor_id) for p in e.source + e.target if p.actor_id.startswith("org:")}
             # a headline meeting merges here only into a gathering of the same body
-            # ("Tashkent hosts regular Union meeting"); meetings between parties are
-            # merged by _merge_restated_meetings, which knows visits
+            # ("Tashkent hosts regular Union meeting") or, when it names only bodies
+            # ("Union, League chiefs meet"), into the meeting of their officials;
+            # meetings between parties are merged by _merge_restated_meetings
             story = next((k for k in out if k is not e and k.type == e.type and k.asserted and not headline(k)
-                          and (e.type != "CONSULT" or id(k) in names)
                           and k.sentence_span.start > e.sentence_span.start and compatible(e, k)
-                          and (mine & parties(k) or (not mine and e.type != "CONSULT"))), None)
+                          and ((e.type != "CONSULT" and (mine & parties(k) or not mine))
+                               or (e.type == "CONSULT" and id(k) in names and mine & parties(k))
+                               or (e.type == "CONSULT" and bodies and len(bodies) == len(e.source + e.target)
+                                   and bodies <= affiliations(k)))), None)
             if story is None:
                 continue
             story.mentions.append(e.trigger_span)

@@ -1465,7 +1465,12 @@ class EventCoder:
                     cand.hypothetical = True
                     cand.reasons.append(f"condition: '{c.text}'")
                 if c.dep_ == "aux" and low == "to" and node.dep_ in ("xcomp", "advcl", "acl") and hop == 0:
-                    if node.head.lemma_.lower() in ("be",):  # "is to visit"
+                    necessity = next((a for a in node.head.children if a.dep_ == "acomp"
+                                      and a.lemma_.lower() in _NECESSARY), None)
+                    if node.head.lemma_.lower() in ("be",) and necessity is not None:
+                        cand.hypothetical = True  # "it is important to support each other": a maxim
+                        cand.reasons.append(f"a necessity ('{necessity.text} to'), not an act")
+                    elif node.head.lemma_.lower() in ("be",):  # "is to visit"
                         cand.future = True
                         cand.reasons.append("future: 'is to'")
                     elif node.dep_ == "xcomp" and node.head.lemma_.lower() in ("have", "need", "ought", "got"):

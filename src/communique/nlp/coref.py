@@ -103,6 +103,10 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     if desc.country and cand.country and "IGO" not in (desc.country, cand.country) and desc.country != cand.country:
         return False  # "Iran's U.N. ambassador" is not the British one
     if desc.role and cand.role:
+        if kb is not None:
+            ta, tb = kb.title(desc.role), kb.title(cand.role)
+            if ta is not None and tb is not None and ta.id != tb.id:
+                return False  # the Foreign Minister is not the Prime Minister, though both are ministers
         a, b = _words(desc.role), _words(cand.role)
         if a & b - {"of", "the", "and"}:
             if desc.org and cand.org and not (_words(desc.org) & _words(cand.org)):
