@@ -130,3 +130,17 @@ def test_the_foreign_minister_is_not_the_prime_minister(events):
 
 def test_a_necessity_is_not_a_pledge(events):
     assert not events("At such moments it is important to support each other, Ana Ruiz said.", PUBLISHED)
+
+
+def test_decisions_without_an_agent_are_the_meetings_told_before(events):
+    evts = events("The meeting of the Council of the Shanghai Cooperation Organisation was held in Tashkent on 5 April. "
+                  "The results of the joint exercise were approved. A decision was taken on holding a joint border "
+                  "operation.", PUBLISHED)
+    council = "Council of the Shanghai Cooperation Organisation"
+    assert [p.name for e in of_type(evts, "SUPPORT") for p in e.source] == [council]
+    assert [p.name for e in of_type(evts, "AGREE") for p in e.source] == [council]
+
+
+def test_praising_a_speech_keeps_the_speech(events):
+    evts = events("Ana Ruiz praised Tomas Berg's speech at the UN General Assembly session on Monday.", PUBLISHED)
+    assert of_type(evts, "SUPPORT") and of_type(evts, "CONSULT")

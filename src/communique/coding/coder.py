@@ -188,7 +188,9 @@ class EventCoder:
                 # "signed an agreement", "delivered aid": the object is the same act
                 if cand.sense.pos in ("VERB", "PHRASE", "ADJ"):
                     obj = self._dobj(cand.anchor)
-                    if obj is not None:
+                    # ... but "praised her speech at the summit": the speech is an act of its own
+                    if obj is not None and not (cand.type in ("SUPPORT", "ACCUSE") and any(
+                            n.type == "CONSULT" for n in self.lex.nouns.get(obj.lemma_.lower(), ()))):
                         used_tokens.add(obj.i)
                     for c in cand.anchor.children:
                         if c.dep_ == "xcomp":
@@ -420,6 +422,16 @@ class EventCoder:
                 cand.reasons.append(f"parties from the earlier '{prev.trigger.text}'")
                 cand.rule += "+previous-sentence"
                 return
+        # "The Council met in Tashkent. ... A decision was taken on ...": decisions and
+        # approvals without an agent are the meeting's, told just before
+        if cand.type in ("AGREE", "SUPPORT"):
+            meeting = next((p for p in reversed(earlier) if p.gathering is not None and p.sentence.start < sent_start
+                            and cand.sentence.start - p.sentence.end < 600 and any(a.actor for a in p.sources)), None)
+            if meeting is not None:
+                cand.sources = [a for a in meeting.sources if a.actor]
+                cand.at_gathering = cand.at_gathering or meeting.anchor
+                cand.reasons.append(f"decided at the '{meeting.trigger.text}' told before")
+                cand.rule += "+at-earlier-gathering"
 
     def _stated_intent(self, cand: Candidate) -> None:
         """PLOVER codes what an actor says it will do: "Syria says it will
@@ -853,7 +865,7 @@ class EventCoder:
             rule = f"light-verb:{light.lemma_.lower()}-{sense.key}"
         else:
             gathering_name = None
-            if tok.dep_ in _PASS_SUBJ and head.lemma_.lower() in ("hold", "conduct", "stage", "sign", "reach"):
+            if tok.dep_ in _PASS_SUBJ and head.lemma_.lower() in ("hold", "conduct", "stage", "sign", "reach", "take", "make", "adopt"):
                 # "Talks were held between A and B"
                 anchor = head
             elif not sense.get("nominal") and not sense.get("nominal_poss"):
@@ -888,11 +900,11 @@ class EventCoder:
                             sources.remove(a)
             if not sources and "between" in preps:
                 sources, targets = targets, []
-            if not sources and not targets:
+            if not sources and not targets and anchor is tok:
                 return reject("a nominal event with no stated participant")
             if sense.mode == "visit" and not sources and all(a.actor.kind in ("subnational", "place") for a in targets if a.actor):
                 return reject("a visit to a town with no visitor named")
-            if not targets and all(a.mention is not None and a.mention.kind == "pronoun" for a in sources):
+            if not targets and sources and all(a.mention is not None and a.mention.kind == "pronoun" for a in sources):
                 return reject("a nominal event whose only participant is a pronoun ('their meeting')")
             if sense.type == "CONSULT" and not targets and len(sources) == 1 and sources[0].actor is not None \
                     and sources[0].actor.kind == "state" and sources[0].how == "possessor":

@@ -42,6 +42,8 @@ _TITLE_MODIFIERS = {"junior", "senior", "deputy", "vice", "former", "acting", "t
                     "interim", "outgoing", "incoming", "new", "newly", "appointed", "elected", "then",
                     "state", "foreign", "defence", "defense", "interior", "finance", "trade", "prime",
                     "counterpart"}
+_ORGAN_WORDS = {"council", "committee", "executive", "secretariat", "commission", "board", "assembly",
+                "conference", "presidium", "bureau", "permanent", "general", "security", "standing"}
 _ORG_HEADS = {"party", "movement", "front", "alliance", "coalition", "group", "union", "bloc", "faction"}
 _ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|representative|delegate|emissary)s?\b")
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
@@ -562,6 +564,13 @@ class MentionFinder:
         if sp.label_ == "NORP":
             return None  # demonyms are handled as modifiers of collectives
         # organisations
+        organ = self._organ_before(doc, sp) if kb_id else None
+        if organ is not None:
+            # "the Council of the Union": an organ named before its body is that organ
+            return Mention(organ, sp.end, "organisation", name=doc[organ:sp.end].text, name_start=organ,
+                           name_end=sp.end, country=self.kb.country_code_for(kb_id),
+                           sector="IGO" if self.kb.is_igo(kb_id) else self.kb.sector_of(kb_id),
+                           kb_id=kb_id, rule="kb:organ-of-organisation")
         if kb_id:
             return Mention(sp.start, sp.end, "organisation", name=self.kb.display_name(kb_id) or sp.text,
                            name_start=sp.start, name_end=sp.end,
@@ -592,6 +601,20 @@ class MentionFinder:
         sector = sector_from_words(sp.text)
         return Mention(sp.start, sp.end, "organisation", name=sp.text, name_start=sp.start, name_end=sp.end,
                        country=country, sector=sector, rule="ner:organisation")
+
+    @staticmethod
+    def _organ_before(doc: Doc, sp: SpacySpan) -> int | None:
+        """Start of "Council of (the)" / "Executive Committee of" right before a known
+        organisation, or None."""
+        j = sp.start - 1
+        if j >= 0 and doc[j].lower_ == "the":
+            j -= 1
+        if j < 1 or doc[j].lower_ != "of":
+            return None
+        k = j - 1
+        while k >= 0 and j - k <= 3 and doc[k].text[:1].isupper() and doc[k].lower_ in _ORGAN_WORDS:
+            k -= 1
+        return k + 1 if k + 1 < j else None
 
     # -- unnamed actors ---------------------------------------------------------------
 
