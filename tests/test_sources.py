@@ -144,3 +144,24 @@ def test_decisions_without_an_agent_are_the_meetings_told_before(events):
 def test_praising_a_speech_keeps_the_speech(events):
     evts = events("Ana Ruiz praised Tomas Berg's speech at the UN General Assembly session on Monday.", PUBLISHED)
     assert of_type(evts, "SUPPORT") and of_type(evts, "CONSULT")
+
+
+def test_a_crawlers_time_stamp_dates_nothing(extract):
+    ex = extract("date 2023-05-11 Ruritania hosts regional meeting\n\nOn 9 May 2023, the meeting of the Council of the "
+                 "Shanghai Cooperation Organisation was held in Tashkent.", "2023-05-11")
+    assert not any(e.date is not None and e.date.value == "2023-05-11" for e in ex.events)
+    gathering = [e for e in ex.events if e.rule.startswith("gathering")]
+    assert gathering and gathering[0].date is not None and gathering[0].date.value == "2023-05-09"
+
+
+def test_a_date_in_a_relative_clause_dates_what_it_describes(extract):
+    ex = extract("Ana Ruiz met Tomas Berg on 14 May 2015 and thanked him for the welcome she received on her visit "
+                 "in September.", "2015-05-15")
+    thanks = [e for e in ex.events if e.type == "SUPPORT"]
+    assert thanks and thanks[0].date is not None and thanks[0].date.value != "2014-09"
+
+
+def test_the_dates_of_a_visit_told_as_a_subject(extract):
+    ex = extract("The visit from 23 to 26 September 2021 was Ana Ruiz's first official visit to Uzbekistan.", "2021-09-28")
+    visit = [e for e in ex.events if e.type == "CONSULT"]
+    assert visit and visit[0].date is not None and visit[0].date.value == "2021-09-23"

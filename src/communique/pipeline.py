@@ -32,7 +32,7 @@ from communique.model import (
 )
 from communique.nlp import build_nlp
 from communique.nlp.components import load_kb
-from communique.text import fold
+from communique.text import fold, time_stamps
 from communique.ontology import cameo as cameo_code, detect_contexts, plover_types
 from communique.place import Gazetteer
 from communique.text import normalise
@@ -173,7 +173,8 @@ class Pipeline:
         reference = timex.reference_date(text, document.published)
         ref_date = date.fromisoformat(reference.value) if reference and reference.precision == "day" else None
         times = timex.find_time_expressions(text, ref_date) if text else []
-        times = [t for t in times if t.value]
+        stamps = time_stamps(text) if text else []
+        times = [t for t in times if t.value and not any(a <= t.span.start < b for a, b in stamps)]
         time_starts = [t.span.start for t in times]
         registry = ActorRegistry(document.doc_id, kb=self.kb)
         published = document.published.isoformat() if document.published else None
@@ -475,8 +476,8 @@ class Pipeline:
                 if node.i in mine:
                     owned.append(t)
                     break
-                if node.i in others or node.head.i == node.i:
-                    break
+                if node.i in others or node.head.i == node.i or node.dep_ == "relcl":
+                    break  # "the welcome she received on her visit in March": March is the relative clause's
                 node = node.head
         if owned:
             trig = cand.trigger.start_char
@@ -485,11 +486,19 @@ class Pipeline:
 
     @staticmethod
     def _only_date_of_sentence(cand: Candidate, times, candidates: list[Candidate]) -> TimeValue | None:
-        """One event and one date in a sentence: the date is the event's."""
+        """One event and one date in a sentence: the date is the event's.  So it is
+        when the one date dates the report ("X said Tuesday the two met"): what is
+        reported undated happened by then, and the day is the best estimate."""
         s0, s1 = cand.sentence.start_char, cand.sentence.end_char
         here = [t for t in times if s0 <= t.span.start < s1]
+        if len(here) != 1:
+            return None
         rivals = [c for c in candidates if c is not cand and c.sentence.start == cand.sentence.start and c.asserted]
-        if len(here) == 1 and not rivals:
+        if not rivals:
+            return here[0].to_time_value()
+        doc = cand.sentence.doc
+        tok = doc.char_span(here[0].span.start, here[0].span.end, alignment_mode="expand")
+        if tok is not None and len(tok) and tok.root.head.lemma_.lower() in ("say", "tell", "announce", "state"):
             return here[0].to_time_value()
         return None
 

@@ -41,3 +41,13 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", normalise(text))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.replace("-", " ").casefold().split())
+
+
+# "date 2024-04-18" at the head of a line: a crawler's time stamp (when the page
+# was published), not a date the story gives to anything it tells
+_STAMP = re.compile(r"(?m)^[ \t]*(?:(?i:date|dated|published|updated):?[ \t]*)?\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?=\s)")
+
+
+def time_stamps(text: str, search_chars: int = 600) -> list[tuple[int, int]]:
+    """Character spans of time stamps heading the first lines of a text."""
+    return [m.span() for m in _STAMP.finditer(text[:search_chars])]

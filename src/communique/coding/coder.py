@@ -417,6 +417,7 @@ class EventCoder:
                 continue
             if prev.type == cand.type and any(a.actor for a in prev.sources):
                 cand.sources = list(prev.sources)
+                cand.at_gathering = cand.at_gathering or prev.at_gathering
                 if not any(a.actor for a in cand.targets):
                     cand.targets = list(prev.targets)
                 cand.reasons.append(f"parties from the earlier '{prev.trigger.text}'")
@@ -1733,6 +1734,10 @@ class EventCoder:
             for a in cand.targets:
                 if a.actor is not None and a.actor.kind in ("state", "subnational", "place"):
                     cand.place_tokens.append(a.token)
+        # "the visit from 23 to 26 May was her first visit to ...": the subject's dates
+        for h in list(heads):
+            if h.dep_ == "attr" and h.head.lemma_.lower() == "be":
+                heads += [c for c in h.head.children if c.dep_ == "nsubj" and c.lemma_.lower() == h.lemma_.lower()]
         # "the talks were held in Tashkent": a gathering's place hangs on its verb
         for h in list(heads):
             if h.dep_ in ("nsubjpass", "nsubj") and h.head.lemma_.lower() in ("hold", "take", "convene", "open"):
