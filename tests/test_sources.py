@@ -165,3 +165,11 @@ def test_the_dates_of_a_visit_told_as_a_subject(extract):
     ex = extract("The visit from 23 to 26 September 2021 was Ana Ruiz's first official visit to Uzbekistan.", "2021-09-28")
     visit = [e for e in ex.events if e.type == "CONSULT"]
     assert visit and visit[0].date is not None and visit[0].date.value == "2021-09-23"
+
+
+def test_a_decision_announced_is_the_act(events):
+    evts = events("The Supreme Court decided to allow the opposition candidate Ana Ruiz to stand in the election.",
+                  PUBLISHED)
+    assert of_type(evts, "CONCEDE") and not of_type(evts, "AGREE")
+    evts = events("China has decided to impose sanctions on eleven American officials.", PUBLISHED)
+    assert of_type(evts, "SANCTION") and not of_type(evts, "AGREE")

@@ -72,6 +72,8 @@ _DONE_TO = {"arrest", "detention", "jailing", "imprisonment", "killing", "murder
             "disappearance", "eviction", "dismissal", "ouster", "removal", "extradition"}
 _QUANTITIES = {"tens", "hundreds", "thousands", "dozens", "scores", "millions", "hundred", "thousand", "dozen"}
 _NECESSARY = {"important", "necessary", "essential", "vital", "crucial", "imperative", "critical", "key", "time"}
+# acts a decision puts into effect at once ("decided to lift the curfew")
+_DECIDED_ACTS = {"CONCEDE", "SANCTION", "COERCE", "RETREAT", "MOBILIZE", "REJECT", "AID"}
 _ATTEMPTS = {"attempt", "bid"}
 _PERMITTING = {"allow", "permit", "authorize", "authorise", "empower", "enable", "entitle"}
 _DOCUMENTS = {"law", "provision", "statute", "bill", "charter", "constitution", "decree", "regulation",
@@ -193,7 +195,8 @@ class EventCoder:
                             n.type == "CONSULT" for n in self.lex.nouns.get(obj.lemma_.lower(), ()))):
                         used_tokens.add(obj.i)
                     for c in cand.anchor.children:
-                        if c.dep_ == "xcomp":
+                        # ("decided to impose sanctions": the sanctions are the act decided)
+                        if c.dep_ == "xcomp" and cand.anchor.lemma_.lower() != "decide":
                             for o in c.children:
                                 if o.dep_ == "dobj":
                                     used_tokens.add(o.i)
@@ -204,6 +207,7 @@ class EventCoder:
         out = self._hosts_of_gatherings(out)
         out = self._acts_named_twice(out)
         self._embedding(out)
+        out = [c for c in out if c.type != "DROP"]
         for cand in out:
             self._stated_intent(cand)
             self._refused_concession(cand)
@@ -1665,6 +1669,17 @@ class EventCoder:
                     # "ready to provide aid": the readiness is the event; what is offered is its content
                     cand.hypothetical = True
                     cand.reasons.append(f"offered under '{outer.trigger.text}'")
+                    break
+                planned_by_decision = all(r.startswith("planned: 'decide") for r in cand.reasons
+                                          if r.startswith(("planned", "future")))
+                if outer is not None and outer is not cand and outer.anchor.lemma_.lower() == "decide" \
+                        and cand.type in _DECIDED_ACTS and node.dep_ == "xcomp" and planned_by_decision \
+                        and not cand.hypothetical and not cand.negated:
+                    # "the court decided to allow him to stand", "decided to impose sanctions":
+                    # a decision announced is the act itself
+                    cand.future = False
+                    outer.type = "DROP"
+                    cand.reasons.append(f"decided: '{outer.anchor.text} to'")
                     break
                 if outer is not None and outer is not cand and (outer.sense.get("embeds") or outer.type in ("AGREE", "REQUEST", "THREATEN", "REJECT")):
                     if outer.type == "AGREE":
