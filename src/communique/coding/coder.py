@@ -909,7 +909,8 @@ class EventCoder:
                 return reject("a nominal event with no stated participant")
             if sense.mode == "visit" and not sources and all(a.actor.kind in ("subnational", "place") for a in targets if a.actor):
                 return reject("a visit to a town with no visitor named")
-            if not targets and sources and all(a.mention is not None and a.mention.kind == "pronoun" for a in sources):
+            if not targets and sources and all(a.mention is not None and a.mention.kind == "pronoun"
+                                               and (a.mention.antecedent is None or a.mention.plural) for a in sources):
                 return reject("a nominal event whose only participant is a pronoun ('their meeting')")
             if sense.type == "CONSULT" and not targets and len(sources) == 1 and sources[0].actor is not None \
                     and sources[0].actor.kind == "state" and sources[0].how == "possessor":
