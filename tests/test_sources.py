@@ -173,3 +173,16 @@ def test_a_decision_announced_is_the_act(events):
     assert of_type(evts, "CONCEDE") and not of_type(evts, "AGREE")
     evts = events("China has decided to impose sanctions on eleven American officials.", PUBLISHED)
     assert of_type(evts, "SANCTION") and not of_type(evts, "AGREE")
+
+
+def test_strikes_defences_and_detentions_said_plainly(events):
+    assert of_type(events("Some 500,000 workers stopped work on Monday over a new labour law.", PUBLISHED), "PROTEST")
+    assert of_type(events("Ruritania on Thursday defended the decision of Freedonia to close the border.", PUBLISHED)
+                   + events("France on Thursday defended the right of Germany to close its border.", PUBLISHED),
+                   "SUPPORT")
+    assert of_type(events("The army has been holding thousands of civilians as human shields.", PUBLISHED), "COERCE")
+
+
+def test_declining_comment_and_people_being_held_are_no_acts(events):
+    assert not events("A government spokesperson declined comment on the detainees being held at the base.",
+                      PUBLISHED)

@@ -1583,6 +1583,10 @@ class EventCoder:
         if anchor.dep_ == "pcomp" and anchor.head.lower_ == "of" and anchor.head.head.lower_ == "instead":
             cand.negated = True
             cand.reasons.append("negated: 'instead of'")
+        # "the detainees being held at the base": a state of affairs, not an act
+        if anchor.dep_ in ("acl", "relcl") and any(c.dep_ == "auxpass" and c.lower_ == "being" for c in anchor.children):
+            cand.hypothetical = True
+            cand.reasons.append("an ongoing state ('being ...'), not an act")
         # "policies like supporting the Brotherhood": an example of a kind of act
         if anchor.dep_ == "pcomp" and anchor.tag_ == "VBG" and anchor.head.lower_ in ("like", "as", "including"):
             cand.hypothetical = True
