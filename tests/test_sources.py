@@ -186,3 +186,9 @@ def test_strikes_defences_and_detentions_said_plainly(events):
 def test_declining_comment_and_people_being_held_are_no_acts(events):
     assert not events("A government spokesperson declined comment on the detainees being held at the base.",
                       PUBLISHED)
+
+
+def test_lifting_a_blockade_is_a_retreat_and_pulling_out_inspectors_a_sanction(events):
+    assert of_type(events("The army lifted on Friday a week-old blockade on the port.", PUBLISHED), "RETREAT")
+    assert of_type(events("The Union withdrew its election observers from Freedonia on Monday.", PUBLISHED),
+                   "SANCTION")
