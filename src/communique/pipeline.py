@@ -422,13 +422,18 @@ class Pipeline:
             s, e = m.char_span(doc)
             return any(s < b and a < e for a, b in taken)
 
+        # the sentence's own mentions and nationality words, read off the per-token
+        # indexes (not a scan of every mention of a long document for every event)
         sent = cand.sentence
-        countries = {m.country for m in doc._.mentions or ()
-                     if sent.start <= m.start < sent.end and m.country and m.country != "IGO" and not party(m)
+        index, labels = doc._.mention_index or {}, doc._.kb_label_at or {}
+        here = {id(m): m for i in range(sent.start, sent.end) if (m := index.get(i)) is not None}
+        countries = {m.country for m in here.values()
+                     if m.country and m.country != "IGO" and not party(m)
                      and m.kind in ("state", "subnational", "place", "organisation", "collective", "person")}
-        for sp in doc.spans.get("kb", []):
-            if sent.start <= sp.start < sent.end and sp.label_ == "DEMONYM" and not any(
-                    sp.start_char < b and a < sp.end_char for a, b in taken):
+        demonyms = {id(sp): sp for i in range(sent.start, sent.end)
+                    if (sp := labels.get(i)) is not None and sp.label_ == "DEMONYM"}
+        for sp in demonyms.values():
+            if not any(sp.start_char < b and a < sp.end_char for a, b in taken):
                 countries.add(sp.kb_id_.partition(":")[2])
         if event.location is not None and event.location.country and event.location.span is not None \
                 and sent.start_char <= event.location.span.start < sent.end_char:
