@@ -129,8 +129,6 @@ def test_a_gathering_held_in_its_own_clause_has_its_range(extract):
     assert (forum.start, forum.end) == ("2023-08-23", "2023-08-26")
 
 
-@pytest.mark.xfail(reason="pipeline: an act 'at the forum' after the forum was described does not take its dates",
-                   strict=True)
 def test_an_act_at_a_gathering_named_earlier_takes_its_dates(events):
     text = ("The 5th Silk Road Forum was held in Xi'an between 23 and 26 August. "
             "Kazakhstan and Uzbekistan signed a trade agreement at the forum.")

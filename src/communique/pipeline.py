@@ -12,7 +12,6 @@ Ray actor.  Data flows one way: normalise → spaCy (+ communique components)
 from __future__ import annotations
 
 import re
-
 from bisect import bisect_right
 from datetime import date
 from functools import lru_cache
@@ -583,10 +582,6 @@ class Pipeline:
         for e in events:
             at = cands[id(e)].at_gathering
             g = by_token.get(at.i) if at is not None else None
-            if g is None and at is not None and all(c.dep_ == "det" for c in at.lefts):
-                # "during the meeting": the meeting told before
-                g = next((k for i, k in sorted(by_token.items(), reverse=True)
-                          if i < at.i and cands[id(k)].anchor.lemma_ == at.lemma_), None)
             if g is None:
                 continue
             e.date = g.date

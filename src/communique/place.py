@@ -31,6 +31,7 @@ import yaml
 from unidecode import unidecode
 
 from communique.model import Place, Span
+from communique.text import TIME_STAMP
 
 PLACES_YAML = Path(__file__).with_name("data") / "places.yaml"
 
@@ -370,8 +371,7 @@ _DATELINE = re.compile(
     rf"\s*(?:—|–|--|-|:)(?=\s|$|[{_UPPER}])"
 )
 # A line may open with a crawler's time stamp ("date 2024-04-18 ASTANA – ...").
-_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:(?i:date|dated|published|updated)?:?[ \t]*\d{4}-\d{2}-\d{2}"
-                         r"(?:[T ]\d{2}:\d{2}(?::\d{2})?)?[ \t]+)?(?=\S)")
+_LINE_START = re.compile(rf"(?:^|\n)[ \t]*(?:{TIME_STAMP}[ \t]+)?(?=\S)")
 
 
 def find_dateline(text: str, gazetteer: Gazetteer | None = None, search_chars: int = 600) -> tuple[Place, Span] | None:

@@ -45,7 +45,8 @@ def fold(text: str) -> str:
 
 # "date 2024-04-18" at the head of a line: a crawler's time stamp (when the page
 # was published), not a date the story gives to anything it tells
-_STAMP = re.compile(r"(?m)^[ \t]*(?:(?i:date|dated|published|updated):?[ \t]*)?\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?=\s)")
+TIME_STAMP = r"(?:(?i:date|dated|published|updated):?[ \t]*)?\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?"
+_STAMP = re.compile(rf"(?m)^[ \t]*{TIME_STAMP}(?=\s)")
 
 
 def time_stamps(text: str, search_chars: int = 600) -> list[tuple[int, int]]:

@@ -85,6 +85,17 @@ _JOURNEYS = {"visit", "travel", "fly", "go", "come", "arrive", "head", "leave", 
 _ATTENDING = {"attend", "join", "participate"}
 
 
+def _necessity(clause: Token) -> Token | None:
+    """The adjective that makes a to-clause a necessity ("it is important to
+    support", "it is vital to act"), or None."""
+    head = clause.head
+    if head.pos_ == "ADJ" and head.lemma_.lower() in _NECESSARY:
+        return head
+    if head.lemma_.lower() == "be":
+        return next((a for a in head.children if a.dep_ == "acomp" and a.lemma_.lower() in _NECESSARY), None)
+    return None
+
+
 @dataclass(eq=False)
 class Arg:
     """An argument: the mention it resolved to (if any) and the token it was found at."""
@@ -206,8 +217,7 @@ class EventCoder:
         out = [c for c in out if not self._media_contact(c)]
         out = self._hosts_of_gatherings(out)
         out = self._acts_named_twice(out)
-        self._embedding(out)
-        out = [c for c in out if c.type != "DROP"]
+        out = self._embedding(out)
         for cand in out:
             self._stated_intent(cand)
             self._refused_concession(cand)
@@ -320,8 +330,6 @@ class EventCoder:
             if node.lemma_.lower() in _SPEECH:
                 break
         else:
-            return
-        if node.lemma_.lower() not in _SPEECH:
             return
         speakers = [a for a in self._subjects(doc, node) if a.actor is not None and a.actor.kind == "person"]
         if len(speakers) != 1:
@@ -979,15 +987,24 @@ class EventCoder:
         self._confidence(cand)
         return cand
 
-    @staticmethod
-    def _gathering_of(verb: Token) -> Token | None:
-        """The gathering an act took place at: "endorsed at the Astana summit"."""
+    def _gathering_of(self, verb: Token) -> Token | None:
+        """The gathering an act took place at: "endorsed at the Astana summit";
+        for "during the meeting", the meeting told before."""
         for p in verb.children:
             if p.dep_ == "prep" and p.lower_ in ("at", "during"):
                 for o in p.children:
                     if o.dep_ == "pobj" and o.lemma_.lower() in _GATHERING_NOUNS:
-                        return o
+                        told = self._told_gathering(o)
+                        return told.anchor if told is not None else o
         return None
+
+    def _told_gathering(self, noun: Token) -> Candidate | None:
+        """"the meeting" with no name of its own, after "the meeting of the Council
+        was held ...": the gathering told in an earlier sentence."""
+        if not all(c.dep_ == "det" for c in noun.lefts) or any(c.dep_ == "prep" for c in noun.children):
+            return None
+        return next((c for c in reversed(self._earlier) if c.gathering is not None
+                     and c.anchor.lemma_.lower() == noun.lemma_.lower()), None)
 
     def _gathering_participants(self, doc: Doc, verb: Token) -> list[Arg]:
         """For "endorsed at the Astana summit": the participants of the gathering, unnamed."""
@@ -996,10 +1013,8 @@ class EventCoder:
                 continue
             for o in self._pobjs(p):
                 if o.lemma_.lower() in _GATHERING_NOUNS:
-                    unnamed = all(c.dep_ == "det" for c in o.lefts) and not any(c.dep_ == "prep" for c in o.children)
-                    earlier = next((c for c in reversed(self._earlier) if c.gathering is not None
-                                    and c.anchor.lemma_.lower() == o.lemma_.lower()), None)
-                    if unnamed and earlier is not None and any(a.actor for a in earlier.sources):
+                    earlier = self._told_gathering(o)
+                    if earlier is not None and any(a.actor for a in earlier.sources):
                         # "during the meeting" after "the meeting of the Council was held":
                         # its members acted
                         return [Arg(a.token, a.mention, "gathering-participants") for a in earlier.sources if a.actor]
@@ -1263,14 +1278,15 @@ class EventCoder:
     def _parties(self, tok: Token) -> list[Arg] | None:
         """"The two sides agreed ...": the parties of the last meeting in the document;
         "as the two met": the last two people named."""
-        if tok.lower_ in ("two", "both") and tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "NUM" or (
-                tok.lower_ == "both" and tok.dep_ in ("nsubj", "nsubjpass")):
+        if tok.dep_ in ("nsubj", "nsubjpass") and (tok.lower_ == "both" or (tok.lower_ == "two" and tok.pos_ == "NUM")):
             doc = tok.doc
+            index = doc._.mention_index or {}
             floor = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
             people: list[Mention] = []
-            for m in reversed(doc._.mentions or ()):
-                r = m.resolved
-                if m.start >= tok.i or m.start < floor or r.kind != "person" or r in people:
+            for i in range(tok.i - 1, floor - 1, -1):  # this sentence and the one before
+                m = index.get(i)
+                r = m.resolved if m is not None else None
+                if r is None or r.kind != "person" or r in people:
                     continue
                 people.append(r)
                 if len(people) == 2:
@@ -1483,9 +1499,8 @@ class EventCoder:
                     cand.hypothetical = True
                     cand.reasons.append(f"condition: '{c.text}'")
                 if c.dep_ == "aux" and low == "to" and node.dep_ in ("xcomp", "advcl", "acl") and hop == 0:
-                    necessity = next((a for a in node.head.children if a.dep_ == "acomp"
-                                      and a.lemma_.lower() in _NECESSARY), None)
-                    if node.head.lemma_.lower() in ("be",) and necessity is not None:
+                    necessity = _necessity(node) if node.head.lemma_.lower() == "be" else None
+                    if necessity is not None:
                         cand.hypothetical = True  # "it is important to support each other": a maxim
                         cand.reasons.append(f"a necessity ('{necessity.text} to'), not an act")
                     elif node.head.lemma_.lower() in ("be",):  # "is to visit"
@@ -1513,7 +1528,7 @@ class EventCoder:
                 cand.future = True  # "repeated requests to inspect the site", "a plan to build"
                 cand.reasons.append(f"intended: '{node.head.text} to'")
                 break
-            if node.dep_ == "xcomp" and node.head.pos_ == "ADJ" and node.head.lemma_.lower() in _NECESSARY:
+            if node.dep_ == "xcomp" and node.head.pos_ == "ADJ" and _necessity(node) is not None:
                 cand.hypothetical = True  # "it is important to support each other": a maxim
                 cand.reasons.append(f"a necessity ('{node.head.text} to'), not an act")
                 break
@@ -1651,9 +1666,11 @@ class EventCoder:
                 cand.hypothetical = True
                 cand.reasons.append("modal: 'talks must continue'")
 
-    def _embedding(self, cands: list[Candidate]) -> None:
+    def _embedding(self, cands: list[Candidate]) -> list[Candidate]:
         """Complements of requests, threats, offers and refusals are not facts:
-        in "urged X to withdraw", the withdrawal did not happen."""
+        in "urged X to withdraw", the withdrawal did not happen.  A decision to act
+        ("decided to lift the curfew") is the act: the decision is left out."""
+        decisions: set[int] = set()
         by_anchor = {c.anchor.i: c for c in cands}
         for c in cands:
             for t in c.trigger:
@@ -1683,7 +1700,7 @@ class EventCoder:
                     # "the court decided to allow him to stand", "decided to impose sanctions":
                     # a decision announced is the act itself
                     cand.future = False
-                    outer.type = "DROP"
+                    decisions.add(id(outer))
                     cand.reasons.append(f"decided: '{outer.anchor.text} to'")
                     break
                 if outer is not None and outer is not cand and (outer.sense.get("embeds") or outer.type in ("AGREE", "REQUEST", "THREATEN", "REJECT")):
@@ -1694,6 +1711,7 @@ class EventCoder:
                     cand.reasons.append(f"embedded under '{outer.anchor.text}' ({outer.type})")
                     break
                 node = gov
+        return [c for c in cands if id(c) not in decisions]
 
     def _consult_mode(self, doc: Doc, cand: Candidate) -> None:
         """Phone calls, visits (who travelled), hosts (who received)."""

@@ -92,8 +92,7 @@ def _inside_parenthesis(span: SpacySpan, i: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _portfolio_words() -> frozenset[str]:
-    data = yaml.safe_load(resources.files("communique").joinpath("data/sector_cues.yaml").read_text("utf-8"))
-    return frozenset(w.lower() for w in data.get("portfolio_words", ()))
+    return frozenset(w.lower() for w in _cue_data().get("portfolio_words", ()))
 
 
 @dataclass(eq=False)
@@ -157,8 +156,13 @@ def _headline_verb(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _cue_data() -> dict:
+    return yaml.safe_load(resources.files("communique").joinpath("data/sector_cues.yaml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
 def sector_cues() -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
-    data = yaml.safe_load(resources.files("communique").joinpath("data/sector_cues.yaml").read_text("utf-8"))
+    data = _cue_data()
     org_words = tuple((w.lower(), s) for w, s in data["org_words"])
     return org_words, {k.lower(): v for k, v in data["collective_nouns"].items()}
 
@@ -239,7 +243,7 @@ class MentionFinder:
         mentions.sort(key=lambda m: m.start)
         self._people_taken_for_places(doc, mentions)
         self._titles_before_comma(doc, mentions)
-        mentions = self._counterparts(doc, mentions)
+        mentions = self._group_nouns_before_names(doc, mentions)
         doc._.mentions = mentions
         index: dict[int, Mention] = {}
         for m in mentions:
@@ -737,10 +741,11 @@ class MentionFinder:
             m.antecedent = person
 
     @staticmethod
-    def _counterparts(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-        """"his Rwandan counterpart Ana Ruiz": the person holds, in her country,
-        the office of the titled person she is the counterpart of (the nearest
-        one before her, in the sentence or the one before)."""
+    def _group_nouns_before_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """A group noun right before a name is the person's title: "top White
+        House official Jake Ruiz".  "His Rwandan counterpart Ana Ruiz" holds, in
+        her country, the office of the titled person she is the counterpart of
+        (the nearest one before her, in the sentence or the one before)."""
         out: list[Mention] = []
         for m in mentions:
             prev = out[-1] if out else None
