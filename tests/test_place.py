@@ -243,3 +243,24 @@ def test_a_dateline_does_not_leak_its_span_into_later_lookups(gaz):
 
 def test_the_index_is_built_once():
     assert Gazetteer.default() is Gazetteer.default()
+
+
+# --- parts of known places ----------------------------------------------------
+
+@pytest.mark.parametrize("name, country", [
+    ("southern Lebanon", "LBN"), ("South Lebanon", "LBN"), ("north-east Syria", "SYR"),
+    ("Western Cambodia", "KHM"), ("central Baghdad", "IRQ"), ("West Darfur State", "SDN"),
+])
+def test_a_compass_or_administrative_part_of_a_place_is_in_its_country(gaz, name, country):
+    place = gaz.lookup(name)
+    assert place is not None and place.country == country
+    assert place.name == name and place.rule.startswith("gazetteer:part-of:")
+
+
+def test_places_named_with_a_compass_word_stay_themselves(gaz):
+    assert gaz.lookup("South Sudan").country == "SSD"
+    assert gaz.lookup("North Korea").country == "PRK"
+    assert gaz.lookup("West Bank").country == "PSE"
+    assert gaz.lookup("South Ossetia").rule == "gazetteer:curated"
+    assert gaz.lookup("Central Bank") is None
+    assert gaz.lookup("Southern") is None

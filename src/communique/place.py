@@ -47,6 +47,11 @@ _SEPARATORS_KEEPING_LINES = re.compile(r"[^a-z0-9\n]+")
 _LINE_EDGES = re.compile(r" ?\n ?")  # separators are single spaces by now
 _LEADING_THE = re.compile(r"^the (?=.)", re.MULTILINE)
 _POSSESSIVE = re.compile(r"['’]s\Z")
+# "southern Lebanon", "north-east Syria", "West Darfur State": a part of a known place
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "far",
+            "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern",
+            "southwestern"}
+_ADMINISTRATIVE = {"state", "province", "region", "district", "governorate", "oblast", "county", "prefecture"}
 # Alternate names kept from geonames: Latin script and capitalised, so English
 # and European exonyms stay while transliterations ("an dao er cheng") go.
 _LATIN_NAME = re.compile(r"[A-Z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF'’ .()\-]*\Z")
@@ -317,7 +322,27 @@ class Gazetteer:
             entries = [e for e in entries if e.country == hint]
         elif key in self._stoplist:
             return None
-        return self._choose(entries, hint).place() if entries else None
+        if not entries:
+            return self._part_of(name, key, country_hint)
+        return self._choose(entries, hint).place()
+
+    def _part_of(self, name: str, key: str, country_hint: str | None) -> Place | None:
+        """A region named by a compass word or an administrative word around a known
+        place lies in that place's country: "southern Lebanon", "north-east Syria",
+        "West Darfur State" (the whole names are tried first: "South Sudan", "West
+        Bank" are places of their own)."""
+        words = key.split()
+        while len(words) > 1 and words[-1] in _ADMINISTRATIVE:
+            words.pop()
+        while len(words) > 1 and words[0] in _COMPASS:
+            words.pop(0)
+        rest = " ".join(words)
+        if rest == key:
+            return None
+        whole = self.lookup(rest, country_hint)
+        if whole is None:
+            return None
+        return Place(name, whole.country, whole.lat, whole.lon, None, rule=f"gazetteer:part-of:{whole.name}")
 
     def country_of(self, name: str) -> str | None:
         place = self.lookup(name)
