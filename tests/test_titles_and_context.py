@@ -259,3 +259,41 @@ def test_a_un_mediator_acts_for_an_igo(events):
     assert mediator.country == "IGO"
     assert "mediator" in mediator.role.lower()
     assert one(criticism.target).country == "SDN"
+
+
+# --- acts done to a place; ethnic groups ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, type_, country", [
+    ("Serbia lifted the night curfew in Montenegro on Monday.", "CONCEDE", "MNE"),
+    ("The Red Cross suspended aid deliveries in Baghdad on Wednesday.", "SANCTION", "IRQ"),
+    ("Sudan's government on Sunday lifted the state of emergency in West Darfur.", "CONCEDE", "SDN"),
+])
+def test_an_act_done_to_a_place_targets_its_country(events, sentence, type_, country):
+    act = only(events(sentence, PUBLISHED), type_)
+    target = one(act.target)
+    assert target.country == country
+    assert target.rule.startswith("place-of-act")
+
+
+def test_the_place_of_a_meeting_is_not_its_target(events):
+    meeting = only(events("Foreign Minister Ana Ruiz held talks in Nairobi on Monday.", PUBLISHED), "CONSULT")
+    assert not meeting.target
+
+
+def test_a_place_alone_does_not_make_an_attack_an_event(events):
+    assert not [e for e in events("A bomb exploded in Kabul on Monday.", PUBLISHED) if e.type == "ASSAULT"]
+
+
+@pytest.mark.parametrize("sentence, country", [
+    ("Ethnic Albanians in Serbia demanded a referendum on Monday.", "SRB"),
+    ("Ethnic Albanian guerrillas operating in Macedonia attacked a police station on Monday.", "MKD"),
+])
+def test_an_ethnic_group_belongs_where_the_text_places_it(events, sentence, country):
+    act = [e for e in events(sentence, PUBLISHED) if e.type in ("REQUEST", "ASSAULT")][0]
+    assert one(act.source).country == country
+
+
+def test_a_nationality_is_still_a_country(events):
+    demand = only(events("Albanian officials demanded a referendum in Serbia on Monday.", PUBLISHED), "REQUEST")
+    assert one(demand.source).country == "ALB"

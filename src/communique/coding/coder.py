@@ -222,6 +222,8 @@ class EventCoder:
             self._stated_intent(cand)
             self._refused_concession(cand)
         for cand in out:
+            self._place_as_target(doc, cand)
+        for cand in out:
             self._target_from_clause(doc, cand, out)
             self._derived_mode(cand, out)
             self._speaker_for_own_body(doc, cand)
@@ -363,6 +365,27 @@ class EventCoder:
                 cand.mode = table[key]
                 cand.reasons.append(f"mode '{cand.mode}' from the embedded {inner.type}")
                 return
+
+    def _place_as_target(self, doc: Doc, cand: Candidate) -> None:
+        """"Ruritania lifted the curfew in Freedonia", "protesters rallied in Lagos":
+        an act done to a place, with no target named, targets the country where it
+        happens (lexicon.yaml: place_targeted). Only for an act with a named agent:
+        a place alone does not make "a bomb exploded in Lagos" an event."""
+        if cand.type not in self.lex.place_targeted or any(a.actor for a in cand.targets) \
+                or not any(a.actor for a in cand.sources):
+            return
+        index = doc._.mention_index or {}
+        # "suspended aid deliveries in Baghdad": the place may hang on the object
+        obj = self._dobj(cand.anchor)
+        on_object = [o for p in (obj.children if obj is not None else ()) if p.dep_ == "prep" and p.lower_ == "in"
+                     for o in self._pobjs(p)]
+        for tok in cand.place_tokens + on_object:
+            m = index.get(tok.i)
+            if m is None or m.resolved.kind not in ("state", "subnational", "place") or m.resolved.country == "IGO":
+                continue
+            cand.targets = [Arg(tok, m, "place-of-act")]
+            cand.reasons.append(f"target: the country of '{tok.text}', where the act happened")
+            return
 
     def _target_from_clause(self, doc: Doc, cand: Candidate, sentence_cands: list[Candidate]) -> None:
         """Targets often sit in the clause the act is about: "is ready to pull its

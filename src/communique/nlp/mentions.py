@@ -95,6 +95,26 @@ def _portfolio_words() -> frozenset[str]:
     return frozenset(w.lower() for w in _cue_data().get("portfolio_words", ()))
 
 
+def _ethnic(doc: Doc, start: int) -> int:
+    """1 when "ethnic" stands before a demonym: "ethnic Albanians in Serbia" are a
+    people, not Albania's — their country is where the text places them."""
+    return 1 if start > 0 and doc[start - 1].lower_ == "ethnic" else 0
+
+
+def _placed_in(head: Token, label_at) -> str | None:
+    """The KB id of the state a group is placed in: "Albanians in Serbia", "guerrillas
+    operating in Macedonia", "Kurds living in Syria"."""
+    heads = [head] + [c for c in head.children if c.dep_ in ("acl", "relcl")]
+    for h in heads:
+        for p in h.children:
+            if p.dep_ == "prep" and p.lower_ in ("in", "inside", "across", "throughout"):
+                for o in p.children:
+                    sp = label_at.get(o.i)
+                    if o.dep_ == "pobj" and sp is not None and sp.label_ in {"STATE", "CAPITAL", "SUBNATIONAL"}:
+                        return sp.kb_id_
+    return None
+
+
 @dataclass(eq=False)
 class Mention:
     """A token-level actor mention inside one Doc (internal to the NLP stage)."""
@@ -635,6 +655,8 @@ class MentionFinder:
             s = sp.start
             while s - 1 >= sp.sent.start and (s - 1) not in taken:
                 prev = label_at.get(s - 1)
+                if prev is not None and prev.label_ == "DEMONYM" and _ethnic(doc, prev.start):
+                    break  # "ethnic Albanian guerrillas" are not Albania's
                 if prev is not None and prev.label_ in {"IGO", "STATE", "DEMONYM", "SUBNATIONAL", "CAPITAL"}:
                     s = prev.start
                 elif doc[s - 1].tag_ == "POS" and s - 2 >= sp.sent.start and label_at.get(s - 2) is not None:
@@ -654,6 +676,9 @@ class MentionFinder:
                 continue
             m = Mention(s, e, "description", rule="title-description")
             self._apply_title(doc, m, s, e, label_at)
+            if m.country is None and s > sp.sent.start and _ethnic(doc, s - 1):
+                home = _placed_in(doc[sp.end - 1], label_at)  # "ethnic Albanian guerrillas in Macedonia"
+                m.country = self.kb.country_code_for(home) if home else None
             head = doc[sp.end - 1]
             m.plural = head.tag_ in ("NNS", "NNPS")
             named = self._name_after_title(doc, e, label_at, taken)
@@ -694,8 +719,12 @@ class MentionFinder:
             head = doc[sp.end - 1]
             if head.tag_ not in ("NNS", "NNPS") or head.dep_ in ("amod", "compound", "nmod"):
                 continue
-            yield Mention(sp.start, sp.end, "collective", country=self.kb.country_code_for(sp.kb_id_),
-                          sector="CVL", role=sp.text, plural=True, rule="collective:people")
+            ethnic = _ethnic(doc, sp.start)
+            home = sp.kb_id_ if not ethnic else _placed_in(head, label_at)
+            yield Mention(sp.start - ethnic, sp.end, "collective",
+                          country=self.kb.country_code_for(home) if home else None,
+                          sector="CVL", role=doc[sp.start - ethnic:sp.end].text, plural=True,
+                          rule="collective:ethnic-group" if ethnic else "collective:people")
 
     @staticmethod
     def _people_taken_for_places(doc: Doc, mentions: list[Mention]) -> None:
@@ -849,6 +878,8 @@ class MentionFinder:
             for c in mods:
                 sp = label_at.get(c.i)
                 if sp is not None and sp.label_ in {"DEMONYM", "STATE", "CAPITAL", "SUBNATIONAL"}:
+                    if sp.label_ == "DEMONYM" and _ethnic(doc, sp.start):
+                        break  # "ethnic Albanian guerrillas": of no state by that word
                     country = self.kb.country_code_for(sp.kb_id_)
                     break
                 if sp is not None and sp.label_ == "IGO" and self.kb.is_igo(sp.kb_id_):
