@@ -74,6 +74,16 @@ def test_a_day_stated_once_carries_to_the_next_act_in_the_story(events):
     assert [date_of(e) for e in evts] == [("2023-05-08", "day"), ("2023-05-08", "day")]
 
 
+def test_an_act_named_in_passing_by_a_participle_takes_no_date_or_place_from_the_story(events):
+    text = ("On Monday, Kenya praised Uganda in Nairobi. "
+            "Kenya also welcomed the loan given by Uganda.")
+    evts = events(text, PUBLISHED)
+    loan = only(evts, "AID")
+    assert loan.date is None and loan.location is None
+    welcome = [e for e in evts if e.type == "SUPPORT" and e is not evts[0]][-1]
+    assert date_of(welcome) == ("2023-05-08", "day")
+
+
 def test_an_event_years_before_publication_is_historical_but_still_happened(events):
     old = only(events("Lithuania condemned Russia on 5 April 2015.", PUBLISHED), "ACCUSE")
     assert old.historical and old.asserted

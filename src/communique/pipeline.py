@@ -200,7 +200,7 @@ class Pipeline:
             event = self._event(document, doc, cand, registry)
             if event is None:
                 continue
-            background = cand.gathering is not None and self._is_background(cand)
+            background = self._is_background(cand)
             cands_by_event[id(event)] = cand
             if cand.gathering is not None:
                 names[id(event)] = cand.gathering.text
@@ -591,10 +591,14 @@ class Pipeline:
 
     @staticmethod
     def _is_background(cand: Candidate) -> bool:
-        """A gathering named in passing ("endorsed at the Astana summit") is not
-        dated or placed by the document's current event."""
+        """An act named in passing is not dated or placed by the document's current
+        event: a gathering in a modifier ("endorsed at the Astana summit"), an act
+        told by a participle that describes a thing ("the initiatives proposed by
+        the premier", "the credit line given by India")."""
         tok = cand.anchor
-        return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl")
+        if cand.gathering is not None:
+            return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl")
+        return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN")
 
     @staticmethod
     def _same_gathering(a: str, b: str) -> bool:
