@@ -176,6 +176,30 @@ def test_a_meeting_of_a_body_or_group_is_multilateral(events, sentence):
     assert only(events(sentence, PUBLISHED), "CONSULT").mode == "multilateral"
 
 
+def test_a_body_of_states_meeting_on_its_own_is_multilateral(events):
+    meeting = only(events("The SCO Council of Foreign Ministers held talks by the lake on Friday.", PUBLISHED), "CONSULT")
+    assert meeting.mode == "multilateral" and not meeting.target
+
+
+def test_a_journey_made_to_attend_a_gathering_is_taking_part_in_it(events):
+    text = ("Defence Minister Rajesh Kumar held talks with Defence Minister Tomas Berg in Tehran on Monday. "
+            "Kumar visited the Russian capital in May to attend a meeting of SCO defence ministers.")
+    kumar = [e for e in events(text, PUBLISHED) if e.type == "CONSULT"]
+    # the gathering he travelled to is neither a visit to Russia nor the talks with Berg
+    assert sorted(str(e.mode) for e in kumar) == ["None", "multilateral"], [(e.mode, e.rule) for e in kumar]
+    gathering = next(e for e in kumar if e.mode == "multilateral")
+    assert [p.name for p in gathering.source] == ["Rajesh Kumar"] and gathering.location.country == "RUS"
+
+
+def test_a_meeting_on_the_sidelines_of_a_gathering_is_no_visit(events):
+    at_home = only(events("Foreign Minister Ana Ruiz met Kenyan President Tomas Berg in Nairobi on Monday.",
+                          PUBLISHED), "CONSULT")
+    assert at_home.mode == "visit"  # the meeting in Kenya: Ruiz came to him
+    sideline = only(events("Foreign Minister Ana Ruiz met Kenyan President Tomas Berg on the sidelines of "
+                           "the African Union summit in Nairobi on Monday.", PUBLISHED), "CONSULT")
+    assert sideline.mode is None  # both came for the summit
+
+
 MEETING_OF_TWO = "The meeting of Foreign Minister Ana Ruiz and Ambassador Tomas Berg was held in Geneva on Monday."
 
 

@@ -247,7 +247,7 @@ class Pipeline:
             self._roles_at_date(event, reference)
             self._place_countries(event)
             self._context_country(doc, cand, event)
-            self._consult_direction_by_place(event)
+            self._consult_direction_by_place(event, cand)
             events.append(event)
 
         self._inherit_from_gatherings(doc, events, cands_by_event)
@@ -540,9 +540,19 @@ class Pipeline:
         return None
 
     @staticmethod
-    def _consult_direction_by_place(event: Event) -> None:
-        """A meeting at one party's seat is a visit by the other party."""
-        if event.type != "CONSULT" or event.mode is not None or not event.location:
+    def _consult_direction_by_place(event: Event, cand: Candidate) -> None:
+        """A meeting at one party's seat is a visit by the other party — unless it
+        was on the sidelines of a gathering, where both came for something else.
+        A body of many states meeting on its own is a multilateral meeting."""
+        if event.type != "CONSULT" or event.mode is not None:
+            return
+        if event.source and not event.target and all(
+                p.kind == "organisation" and p.country == "IGO" for p in event.source):
+            event.mode = "multilateral"
+            event.rule += "+meeting-of-a-body"
+            return
+        if not event.location or any(t.lemma_.lower() in ("sideline", "sidelines", "margin", "margins")
+                                     for t in cand.anchor.subtree):
             return
         if len(event.source) > 1 and not event.target:
             # "A and B held talks in A's capital": B visited A
@@ -749,6 +759,8 @@ class Pipeline:
             for k in out:
                 if k.type != "CONSULT" or id(k) in names or not k.asserted or not compatible_dates(k, e):
                     continue
+                if (k.mode == "multilateral") != (e.mode == "multilateral"):
+                    continue  # attending a meeting of many is not a talk with one
                 pk = parties(k)
                 shared = pe & pk
                 if shared and (not (pe - shared) or not (pk - shared)):

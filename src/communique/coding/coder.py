@@ -217,6 +217,7 @@ class EventCoder:
         out = [c for c in out if not self._media_contact(c)]
         out = self._hosts_of_gatherings(out)
         out = self._acts_named_twice(out)
+        out = self._journeys_to_gatherings(out)
         out = self._embedding(out)
         for cand in out:
             self._stated_intent(cand)
@@ -290,6 +291,26 @@ class EventCoder:
             first.targets += [a for a in second.targets if a.actor is not None and id(a.actor) not in known]
             first.reasons.append(f"the same act as '{tok.text}'")
             out.remove(second)
+        return out
+
+    @staticmethod
+    def _journeys_to_gatherings(cands: list[Candidate]) -> list[Candidate]:
+        """"visited Moscow to attend a meeting of defence ministers": a journey made
+        to attend a gathering is taking part in it — one multilateral event, placed
+        where the journey went."""
+        out = list(cands)
+        for visit in cands:
+            if visit.type != "CONSULT" or visit.mode != "visit" or visit.sense.pos != "VERB":
+                continue
+            attend = next((c for c in out if c.type == "CONSULT" and c.mode == "multilateral"
+                           and c.anchor.dep_ == "advcl" and c.anchor.head.i == visit.anchor.i), None)
+            if attend is None:
+                continue
+            attend.place_tokens += [a.token for a in visit.targets if a.actor is not None
+                                    and a.actor.kind in ("state", "subnational", "place")] + visit.place_tokens
+            attend.time_tokens += [t for t in visit.time_tokens if t not in attend.time_tokens]
+            attend.reasons.append(f"the journey ('{visit.trigger.text}') was made to attend it")
+            out.remove(visit)
         return out
 
     @staticmethod
