@@ -286,6 +286,25 @@ def test_a_stated_intent_to_do_harm_on_a_condition_is_a_threat(events):
     assert not of_type(evts, "SANCTION")
 
 
+def test_a_warning_that_something_will_no_longer_be_tolerated_is_a_threat(events):
+    threat = only(events("The interior minister warned that police will no longer tolerate rallies by the "
+                         "opposition.", PUBLISHED), "THREATEN")
+    assert threat.asserted
+    assert not of_type(events("The interior minister warned that rallies will grow.", PUBLISHED), "THREATEN")
+
+
+def test_pushing_for_an_act_is_urging_it(events):
+    demand = only(events("Britain is pushing hard for Germany to support the debt relief plan.", PUBLISHED), "REQUEST")
+    assert countries(demand.source) == {"GBR"} and countries(demand.target) == {"DEU"}
+    assert not of_type(events("Police pushed the crowd back from the gates.", PUBLISHED), "REQUEST")
+
+
+def test_violating_a_ban_is_defiance_but_violating_a_truce_is_violence(events):
+    defiance = only(events("Opposition newspapers in Kenya violated the ban on Monday.", PUBLISHED), "REJECT")
+    assert defiance.cameo == "128"
+    assert only(events("Rebels violated the ceasefire on Monday.", PUBLISHED), "ASSAULT")
+
+
 def test_a_stated_intent_to_withdraw_is_a_promise(events):
     evts = events("Syria said it will withdraw its troops from Lebanon.", PUBLISHED)
     promise = only(evts, "AGREE")

@@ -683,7 +683,9 @@ class EventCoder:
         if sense.get("requires_complement"):
             comps = set(sense.get("requires_complement"))
             has = any(c.dep_ in comps or c.lower_ in comps or (c.lower_ == "upon" and "on" in comps)
-                      for c in tok.children) or bool(comps & set(preps)) or ("dobj" in comps and dobj is not None)
+                      for c in tok.children) or bool(comps & set(preps)) or ("dobj" in comps and dobj is not None) \
+                or any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in comps for m in c.children)
+                       for c in tok.children)  # "pushed for the US to act": a for-to clause
             if not has:
                 return reject("needs a complement (agree to/on..., decide to...)")
         if sense.get("forbid_complement_lemmas"):
@@ -1883,6 +1885,11 @@ class EventCoder:
         if comp is not None and any(a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll") for a in comp.children):
             subj = next((c for c in comp.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.lower_ in ("it", "we", "he", "she", "they"):
+                return True
+            # "warned that police will no longer tolerate rallies": an end to forbearance
+            if comp.lemma_.lower() in ("tolerate", "allow", "permit", "accept") and any(
+                    c.dep_ == "neg" or c.lower_ == "longer" for c in comp.subtree if c.head.i in (comp.i, *(
+                        x.i for x in comp.children))):
                 return True
         return False
 
