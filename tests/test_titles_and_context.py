@@ -147,6 +147,21 @@ def test_an_official_of_no_country_acts_in_the_only_country_his_sentence_names(e
     assert (president.country, president.role) == ("CIV", "President")
 
 
+@pytest.mark.parametrize("sentence, type_, country", [
+    ("Judge Alma Reyes charged five Chilean government officials with fraud on Monday.", "ACCUSE", "CHL"),
+    ("President Laurent Kouassi threatened to impose a curfew in Abidjan.", "THREATEN", "CIV"),
+])
+def test_an_office_holder_of_no_country_holds_office_in_the_one_country_named(events, sentence, type_, country):
+    officer = one(only(events(sentence, PUBLISHED), type_).source)
+    assert officer.country == country
+    assert officer.rule.endswith("country-of-sentence:office-holder")
+
+
+def test_an_office_holder_does_not_take_the_country_he_acts_on(events):
+    criticism = only(events("President Laurent Kouassi criticized Ghana on Monday.", PUBLISHED), "ACCUSE")
+    assert one(criticism.source).country is None
+
+
 def test_with_two_countries_in_the_sentence_the_official_keeps_no_country(events):
     criticism = only(events("President Laurent Kouassi criticized Ghana and Togo for closing the border.",
                             PUBLISHED), "ACCUSE")

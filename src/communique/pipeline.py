@@ -438,12 +438,27 @@ class Pipeline:
                 and sent.start_char <= event.location.span.start < sent.end_char:
             countries.add(event.location.country)
         countries.discard("")
+        rule = "country-of-sentence"
+        if not countries:
+            # "President Ana Ruiz imposed a curfew in Lyon", "Judge Ruiz charged five
+            # French officials": an office holder named with no country, in a sentence
+            # naming one country only (the other party's), holds office there
+            officers = [p for p in unknown if p.kind == "person" and p.role]
+            # ... but not a country named as the other party: "criticised Ghana"
+            theirs = {m.country for m in here.values() if m.country and m.country != "IGO" and party(m)
+                      and m.kind in ("state", "subnational", "place", "organisation", "collective", "person")
+                      and not (m.kind == "state" and getattr(labels.get(m.start), "label_", None) == "STATE")}
+            theirs |= {sp.kb_id_.partition(":")[2] for sp in demonyms.values()}
+            theirs.discard("")
+            if len(officers) != len(unknown) or len(theirs) != 1:
+                return
+            countries, rule = theirs, "country-of-sentence:office-holder"
         if len(countries) != 1:
             return
         (country,) = countries
         for p in unknown:
             p.country = country
-            p.rule = f"{p.rule}+country-of-sentence" if p.rule else "country-of-sentence"
+            p.rule = f"{p.rule}+{rule}" if p.rule else rule
 
     # -- time and place -------------------------------------------------------------
 
