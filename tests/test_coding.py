@@ -305,6 +305,26 @@ def test_violating_a_ban_is_defiance_but_violating_a_truce_is_violence(events):
     assert only(events("Rebels violated the ceasefire on Monday.", PUBLISHED), "ASSAULT")
 
 
+def test_congratulations_conveyed_to_a_named_person_go_to_that_person_from_their_author(events):
+    text = ("Ambassador Tomas Berg conveyed to President Maria Novak congratulations of Foreign Minister "
+            "Ivan Petrovsky on the national day.")
+    greeting = only(events(text, PUBLISHED), "SUPPORT")
+    assert names(greeting.target) == {"Maria Novak"}
+    assert names(greeting.source) == {"Ivan Petrovsky"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ambassador said he would make every effort to strengthen bilateral cooperation.",
+    "China will spare no effort to support the peace talks.",
+])
+def test_a_promise_of_every_effort_is_a_pledge(events, sentence):
+    assert only(events(sentence, PUBLISHED), "AGREE").asserted
+
+
+def test_every_effort_made_in_the_past_is_no_pledge(events):
+    assert not of_type(events("Kenya made every effort to find the missing sailors.", PUBLISHED), "AGREE")
+
+
 def test_a_stated_intent_to_withdraw_is_a_promise(events):
     evts = events("Syria said it will withdraw its troops from Lebanon.", PUBLISHED)
     promise = only(evts, "AGREE")

@@ -219,6 +219,7 @@ class EventCoder:
         out = self._acts_named_twice(out)
         out = self._journeys_to_gatherings(out)
         out = self._embedding(out)
+        out = [c for c in out if self._pledge_kept(c)]
         for cand in out:
             self._stated_intent(cand)
             self._refused_concession(cand)
@@ -489,6 +490,18 @@ class EventCoder:
                 cand.at_gathering = cand.at_gathering or meeting.anchor
                 cand.reasons.append(f"decided at the '{meeting.trigger.text}' told before")
                 cand.rule += "+at-earlier-gathering"
+
+    @staticmethod
+    def _pledge_kept(cand: Candidate) -> bool:
+        """"will make every effort to help" is a pledge, said now; "made every effort to
+        find them" tells what was done and is no event (lexicon.yaml: future_pledge)."""
+        if not cand.sense.get("future_pledge"):
+            return True
+        if not cand.future:
+            return False
+        cand.future = False
+        cand.reasons.append("a pledge: what it will do, said now")
+        return True
 
     def _stated_intent(self, cand: Candidate) -> None:
         """PLOVER codes what an actor says it will do: "Syria says it will
@@ -864,6 +877,14 @@ class EventCoder:
             light = head.head
         elif tok.dep_ == "conj" and head.dep_ in ("dobj",) and head.head.lemma_.lower() in self.lex.light_verbs:
             light = head.head
+        dative: Arg | None = None
+        if light is None and tok.dep_ == "pobj" and head.lower_ == "to" and head.head.pos_ == "VERB" \
+                and head.head.lemma_.lower() in self.lex.light_verbs and tok.i > head.i + 1:
+            # "conveyed to President Ruiz congratulations of ...": the parser glues the
+            # name to the noun; the name is the one the noun goes to
+            named = (doc._.mention_index or {}).get(tok.i - 1)
+            if named is not None and named.end == tok.i and named.start > head.i:
+                light, dative = head.head, Arg(doc[tok.i - 1], named, "indirect-object")
         allowed_light = sense.get("light_only")
         preps = self._preps(tok)
         if light is None and sense.get("nominal_participle"):
@@ -899,6 +920,8 @@ class EventCoder:
                 agent = next((c for c in light.children if c.dep_ == "agent"), None)
                 sources = self._args(doc, [p for p in agent.children if p.dep_ == "pobj"], "agent") if agent else []
             targets = self._noun_targets(doc, tok, sense, preps, light)
+            if dative is not None:
+                targets = [dative]
             if sense.mode == "multilateral" and sense.get("gathering"):
                 # "held the Qingdao Summit": the gathering, named, to merge with its other mentions
                 left = tok.left_edge.i
