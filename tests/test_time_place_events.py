@@ -84,6 +84,20 @@ def test_an_act_named_in_passing_by_a_participle_takes_no_date_or_place_from_the
     assert date_of(welcome) == ("2023-05-08", "day")
 
 
+def test_a_date_qualifying_a_noun_does_not_date_the_act(events):
+    claim = only(events("Foreign Minister Ana Ruiz claimed that Kenya, as this year's chair of the bloc, "
+                        "had deceived its neighbours.",
+                        PUBLISHED), "ACCUSE")
+    assert date_of(claim) == ("2023-05", "month")  # undated current news, not "this year"
+
+
+def test_the_day_a_report_was_made_dates_the_act_it_announces(events):
+    sanction = only(events("On May 8, the United States said that it was placing sanctions on 11 officials.",
+                           PUBLISHED), "SANCTION")
+    assert date_of(sanction) == ("2023-05-08", "day")
+    assert {p.country for p in sanction.source} == {"USA"}
+
+
 def test_an_event_years_before_publication_is_historical_but_still_happened(events):
     old = only(events("Lithuania condemned Russia on 5 April 2015.", PUBLISHED), "ACCUSE")
     assert old.historical and old.asserted

@@ -491,6 +491,8 @@ class Pipeline:
             if tok is None or len(tok) == 0:
                 continue
             node = tok.root
+            if node.dep_ == "poss" and node.head.i not in mine:
+                continue  # "Japan, as this year's chair, ...": the date qualifies a noun, not the act
             for _ in range(12):
                 if node.i in mine:
                     owned.append(t)
@@ -512,12 +514,17 @@ class Pipeline:
         here = [t for t in times if s0 <= t.span.start < s1]
         if len(here) != 1:
             return None
+        doc = cand.sentence.doc
+        tok = doc.char_span(here[0].span.start, here[0].span.end, alignment_mode="expand")
+        if tok is not None and len(tok) and tok.root.dep_ == "poss":
+            return None  # "Japan, as this year's chair, ...": the date qualifies a noun, not an act
         rivals = [c for c in candidates if c is not cand and c.sentence.start == cand.sentence.start and c.asserted]
         if not rivals:
             return here[0].to_time_value()
-        doc = cand.sentence.doc
-        tok = doc.char_span(here[0].span.start, here[0].span.end, alignment_mode="expand")
-        if tok is not None and len(tok) and tok.root.head.lemma_.lower() in ("say", "tell", "announce", "state"):
+        head = tok.root.head if tok is not None and len(tok) else None
+        if head is not None and head.dep_ == "prep":
+            head = head.head  # "On August 7, the ministry said ..."
+        if head is not None and head.lemma_.lower() in ("say", "tell", "announce", "state"):
             return here[0].to_time_value()
         return None
 
