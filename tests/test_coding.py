@@ -299,6 +299,17 @@ def test_pushing_for_an_act_is_urging_it(events):
     assert not of_type(events("Police pushed the crowd back from the gates.", PUBLISHED), "REQUEST")
 
 
+def test_pushing_to_do_something_oneself_is_no_demand(events):
+    assert not of_type(events("President Ana Ruiz is pushing to broker an end to the war.", PUBLISHED), "REQUEST")
+
+
+def test_participating_in_a_parade_is_no_meeting(events):
+    evts = events("An Indian navy contingent participated in the National Day parade in Port Louis.", PUBLISHED)
+    assert not of_type(evts, "CONSULT")
+    assert of_type(events("Indian diplomats participated in the conference in Port Louis on Monday.", PUBLISHED),
+                   "CONSULT")
+
+
 def test_violating_a_ban_is_defiance_but_violating_a_truce_is_violence(events):
     defiance = only(events("Opposition newspapers in Kenya violated the ban on Monday.", PUBLISHED), "REJECT")
     assert defiance.cameo == "128"
@@ -323,6 +334,21 @@ def test_a_promise_of_every_effort_is_a_pledge(events, sentence):
 
 def test_every_effort_made_in_the_past_is_no_pledge(events):
     assert not of_type(events("Kenya made every effort to find the missing sailors.", PUBLISHED), "AGREE")
+
+
+@pytest.mark.parametrize("verb", ["said", "announced", "insisted"])
+def test_saying_another_party_must_act_is_a_demand(events, verb):
+    demand = only(events(f"The rebels {verb} that the government of Rwanda must release the prisoners.",
+                         PUBLISHED), "REQUEST")
+    assert countries(demand.target) == {"RWA"}
+
+
+def test_protesting_that_something_is_so_is_criticism(events):
+    criticism = only(events("The Kenyan opposition protested that the election commission had rigged the vote.",
+                            PUBLISHED), "ACCUSE")
+    assert criticism.mode == "disapprove" and countries(criticism.source) == {"KEN"}
+    assert not of_type(events("The Kenyan opposition protested that the election commission had rigged the vote.",
+                              PUBLISHED), "PROTEST")
 
 
 def test_a_stated_intent_to_withdraw_is_a_promise(events):

@@ -58,12 +58,18 @@ _ACCIDENTS = {"crash", "accident", "earthquake", "flood", "flooding", "fire", "b
 _INTENT_NOUNS = {"request", "plan", "proposal", "offer", "bid", "attempt", "effort", "call", "demand", "invitation",
                  "intention", "decision", "readiness", "desire", "willingness", "wish", "right", "ability", "chance",
                  "opportunity", "permission", "refusal", "threat", "pledge", "promise", "commitment", "hope", "need"}
+_PEOPLE = {"member", "people", "person", "civilian", "protester", "demonstrator", "man", "woman", "child",
+           "student", "activist", "worker", "journalist", "resident", "villager", "suspect", "militant", "fighter",
+           "soldier", "prisoner", "detainee", "refugee", "migrant", "official", "passenger", "supporter"}
+_TALK_NOUNS = {"debate", "session", "talks", "talk", "negotiation", "negotiations", "consultation", "consultations",
+               "dialogue", "discussion", "discussions", "exercise", "exercises", "drill", "drills", "mission"}
 _GATHERING_NOUNS = {"summit", "forum", "conference", "session", "meeting", "congress", "assembly", "council"}
 _INSTRUMENT_WORDS = {"Regulations", "Regulation", "Programme", "Program", "Concept", "Agreement", "Treaty",
                      "Charter", "Declaration", "Convention", "Protocol", "Memorandum", "Strategy", "Plan",
                      "Resolution", "Statute", "Rules"}
 _SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", "declare", "add",
-           "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe"}
+           "underline", "underscore", "describe", "call", "tell", "affirm", "reaffirm", "highlight", "observe",
+           "announce", "insist", "argue", "assert", "conclude", "maintain"}
 
 
 # acts whose possessor suffers them: "Ruiz's arrest", "the journalist's detention"
@@ -397,8 +403,10 @@ class EventCoder:
                 or not any(a.actor for a in cand.sources):
             return
         index = doc._.mention_index or {}
-        # "suspended aid deliveries in Baghdad": the place may hang on the object
         obj = self._dobj(cand.anchor)
+        if obj is not None and (obj.lemma_.lower() in _PEOPLE or any(c.dep_ == "nummod" for c in obj.children)):
+            return  # "arrested seven IS members in Anbar": done to people the text counts, not to Iraq
+        # "suspended aid deliveries in Baghdad": the place may hang on the object
         on_object = [o for p in (obj.children if obj is not None else ()) if p.dep_ == "prep" and p.lower_ == "in"
                      for o in self._pobjs(p)]
         for tok in cand.place_tokens + on_object:
@@ -790,22 +798,28 @@ class EventCoder:
         if self._accident(tok):
             return reject("deaths in an accident or disaster are not an attack")
         self._places_and_times(doc, cand, [tok])
-        self._take_part(doc, cand, sense, span)
+        if not self._take_part(doc, cand, sense, span):
+            return reject("takes part in something that is no gathering (a parade, a race)")
         self._consult_mode(doc, cand)
         self._confidence(cand)
         return cand
 
-    def _take_part(self, doc: Doc, cand: Candidate, sense: Sense, span: Span) -> None:
+    def _take_part(self, doc: Doc, cand: Candidate, sense: Sense, span: Span) -> bool:
         """"took part in a meeting ... with X": a meeting with X, not a gathering;
-        "took part in the summit": multilateral, its name the target's place."""
+        "took part in the summit": multilateral, its name the target's place.
+        False when the sense needs a gathering and the thing taken part in is none
+        ("participated in the National Day parade")."""
         if sense.pos != "PHRASE" or cand.type != "CONSULT":
-            return
+            return True
         noun = next((t for t in span if t.dep_ == "pobj"), None)
         if noun is None:
             for t in span:
                 noun = next((c for c in t.children if c.dep_ == "pobj"), noun)
         if noun is None:
-            return
+            return not sense.get("requires_gathering")
+        if sense.get("requires_gathering") and noun.lemma_.lower() not in _GATHERING_NOUNS | _TALK_NOUNS \
+                and (doc._.mention_index or {}).get(noun.i) is None:
+            return False
         withs = [p for p in noun.children if p.dep_ == "prep" and p.lower_ in ("with", "between")]
         if withs:
             cand.targets = [a for p in withs for a in self._args(doc, self._pobjs(p), p.lower_) if a.actor]
@@ -822,6 +836,7 @@ class EventCoder:
             acl = [c for c in noun.children if c.dep_ in ("acl", "relcl")]
             self._places_and_times(doc, cand, [noun] + acl)
             cand.reasons.append(f"took part in the gathering '{cand.gathering.text}'")
+        return True
 
     # -------------------------------------------------------------- nouns
 
