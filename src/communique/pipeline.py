@@ -443,14 +443,12 @@ class Pipeline:
             # "President Ana Ruiz imposed a curfew in Lyon", "Judge Ruiz charged five
             # French officials": an office holder named with no country, in a sentence
             # naming one country only (the other party's), holds office there
-            officers = [p for p in unknown if p.kind == "person" and p.role]
-            # ... but not a country named as the other party: "criticised Ghana"
-            theirs = {m.country for m in here.values() if m.country and m.country != "IGO" and party(m)
-                      and m.kind in ("state", "subnational", "place", "organisation", "collective", "person")
-                      and not (m.kind == "state" and getattr(labels.get(m.start), "label_", None) == "STATE")}
-            theirs |= {sp.kb_id_.partition(":")[2] for sp in demonyms.values()}
+            officers = [p for p in unknown if p.kind == "person" and p.role and p in event.source]
+            # ... but not a government named as the other party: "criticised Ghana",
+            # "said Islamabad must act" (a spokesman of Kabul)
+            theirs = {p.country for p in event.target if p.country and p.country != "IGO" and p.kind != "state"}
             theirs.discard("")
-            if len(officers) != len(unknown) or len(theirs) != 1:
+            if not officers or len(officers) != len(unknown) or len(theirs) != 1:
                 return
             countries, rule = theirs, "country-of-sentence:office-holder"
         if len(countries) != 1:
