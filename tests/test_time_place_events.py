@@ -98,6 +98,17 @@ def test_the_day_a_report_was_made_dates_the_act_it_announces(events):
     assert {p.country for p in sanction.source} == {"USA"}
 
 
+def test_a_deal_worked_out_during_talks_is_theirs_and_takes_their_date_and_place(events):
+    text = ("The ministers referred to a framework hashed out by Presidents Emmanuel Macron and Cyril Ramaphosa "
+            "during talks in the Kenyan city last year.")
+    evts = events(text, PUBLISHED)
+    talks, deal = only(evts, "CONSULT"), only(evts, "AGREE")
+    for e in (talks, deal):
+        assert {p.name for p in e.source + e.target} == {"Emmanuel Macron", "Cyril Ramaphosa"}
+        assert date_of(e) == ("2022", "year")
+        assert e.location is not None and e.location.country == "KEN"
+
+
 def test_an_event_years_before_publication_is_historical_but_still_happened(events):
     old = only(events("Lithuania condemned Russia on 5 April 2015.", PUBLISHED), "ACCUSE")
     assert old.historical and old.asserted

@@ -20,11 +20,11 @@ from typing import Iterable, Iterator, Sequence
 
 import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from communique import dates as timex
 from communique.actors.resolver import ActorRegistry
-from communique.coding.coder import Candidate
+from communique.coding.coder import PLACE_NOUNS, Candidate
 from communique.coding.references import find_gatherings, find_instruments, find_topics
 from communique.model import (
     Document, Event, Extraction, Gathering, Participant, Place, Span, TimeValue,
@@ -542,6 +542,14 @@ class Pipeline:
                     if entry is None or not entry.capitals:
                         continue
                     s, e, name = ent.start_char, tok.idx + len(tok), entry.capitals[0]
+                elif ent is None and tok.lemma_.lower() in PLACE_NOUNS:
+                    # "talks in the US city", "a Kenyan port": somewhere in that country
+                    country = self._country_of_modifier(doc, tok)
+                    if country is None:
+                        continue
+                    left = min(c.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod"))
+                    return Place(doc[left:tok.i + 1].text, country, None, None, None,
+                                 Span(doc[left].idx, tok.idx + len(tok)), "attached to the event:country-of-modifier")
                 elif ent is None:
                     continue
                 else:
@@ -557,6 +565,20 @@ class Pipeline:
                 continue
             return Place(place.name if m is None or m.kind != "organisation" else name, place.country,
                          place.lat, place.lon, place.geonameid, Span(s, e), "attached to the event")
+        return None
+
+    def _country_of_modifier(self, doc: Doc, noun: Token) -> str | None:
+        """The country a place noun's modifier names: "the US city", "a Kenyan port"."""
+        index, labels = doc._.mention_index or {}, doc._.kb_label_at or {}
+        for c in noun.lefts:
+            if c.dep_ not in ("compound", "amod", "nmod"):
+                continue
+            m = index.get(c.i)
+            if m is not None and m.kind == "state" and m.country and m.country != "IGO":
+                return m.country
+            sp = labels.get(c.i)
+            if sp is not None and sp.label_ in ("STATE", "DEMONYM"):
+                return self.kb.country_code_for(sp.kb_id_)
         return None
 
     @staticmethod
@@ -606,13 +628,18 @@ class Pipeline:
 
     @staticmethod
     def _inherit_from_gatherings(doc: Doc, events: list[Event], cands: dict[int, Candidate]) -> None:
-        """An act done at a gathering ("endorsed at the Astana summit") has the
-        gathering's date and place."""
+        """An act done at a gathering ("endorsed at the Astana summit") or during
+        talks ("a framework hashed out during talks in Geneva") has their date and
+        place."""
         by_token = {cands[id(e)].anchor.i: e for e in events if cands[id(e)].gathering is not None}
+        for e in events:
+            if cands[id(e)].gathering is None:
+                for t in cands[id(e)].trigger:
+                    by_token.setdefault(t.i, e)
         for e in events:
             at = cands[id(e)].at_gathering
             g = by_token.get(at.i) if at is not None else None
-            if g is None:
+            if g is None or g is e:
                 continue
             e.date = g.date
             if g.location is not None:

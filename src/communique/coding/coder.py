@@ -58,6 +58,8 @@ _ACCIDENTS = {"crash", "accident", "earthquake", "flood", "flooding", "fire", "b
 _INTENT_NOUNS = {"request", "plan", "proposal", "offer", "bid", "attempt", "effort", "call", "demand", "invitation",
                  "intention", "decision", "readiness", "desire", "willingness", "wish", "right", "ability", "chance",
                  "opportunity", "permission", "refusal", "threat", "pledge", "promise", "commitment", "hope", "need"}
+# nouns that name a place by its country ("the US city", "a Kenyan port")
+PLACE_NOUNS = {"city", "town", "port", "village", "region", "province", "district", "county"}
 _PEOPLE = {"member", "people", "person", "civilian", "protester", "demonstrator", "man", "woman", "child",
            "student", "activist", "worker", "journalist", "resident", "villager", "suspect", "militant", "fighter",
            "soldier", "prisoner", "detainee", "refugee", "migrant", "official", "passenger", "supporter"}
@@ -992,6 +994,11 @@ class EventCoder:
                 verb = tok.head.head
                 if verb.pos_ in ("VERB", "AUX"):
                     sources = [a for a in self._subjects(doc, verb) if a.actor]
+                    if not sources:
+                        # "a framework hashed out by A and B during talks": the agents held them
+                        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                        sources = [a for a in self._args(doc, self._pobjs(agent), "agent") if a.actor] \
+                            if agent is not None else []
                     for a in list(sources):
                         if any(t.actor is a.actor for t in targets):
                             sources.remove(a)
@@ -1073,13 +1080,16 @@ class EventCoder:
 
     def _gathering_of(self, verb: Token) -> Token | None:
         """The gathering an act took place at: "endorsed at the Astana summit";
-        for "during the meeting", the meeting told before."""
+        for "during the meeting", the meeting told before; "agreed during talks in
+        Geneva": the talks."""
         for p in verb.children:
             if p.dep_ == "prep" and p.lower_ in ("at", "during"):
                 for o in p.children:
                     if o.dep_ == "pobj" and o.lemma_.lower() in _GATHERING_NOUNS:
                         told = self._told_gathering(o)
                         return told.anchor if told is not None else o
+                    if o.dep_ == "pobj" and p.lower_ == "during" and o.lemma_.lower() in _TALK_NOUNS:
+                        return o
         return None
 
     def _told_gathering(self, noun: Token) -> Candidate | None:
@@ -1394,7 +1404,10 @@ class EventCoder:
             if parties:
                 out.extend(parties)
                 continue
-            for member in [t] + [c for c in t.conjuncts if c.i > t.i]:
+            members = [t] + [c for c in t.conjuncts if c.i > t.i]
+            # "Presidents Joe Biden and Xi Jinping": a plural title with its names in apposition
+            members += [c for a in t.children if a.dep_ == "appos" for c in a.conjuncts if c.i > a.i]
+            for member in members:
                 m = self._actor_near(doc, member)
                 if m is not None and m.kind == "pronoun" and m.antecedent is None:
                     m = None
@@ -1878,7 +1891,8 @@ class EventCoder:
             for c in h.children:
                 if c.dep_ == "prep" and c.lower_ in places:
                     for o in self._pobjs(c):
-                        if o.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or index.get(o.i):
+                        if o.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or index.get(o.i) or (
+                                o.lemma_.lower() in PLACE_NOUNS and any(x.dep_ in ("compound", "amod") for x in o.lefts)):
                             cand.place_tokens.append(o)
                         # "in Tashkent, Uzbekistan" / "at the SCO Secretariat in Beijing" /
                         # "at the summit in Lima"
