@@ -310,6 +310,27 @@ def test_participating_in_a_parade_is_no_meeting(events):
                    "CONSULT")
 
 
+def test_days_or_rounds_of_an_act_are_that_act(events):
+    games = only(events("French and Egyptian warships on Monday launched ten days of war games.", PUBLISHED),
+                 "COOPERATE")
+    assert games.asserted
+    talks = only(events("Kenya and Uganda held two rounds of talks in Nairobi on Monday.", PUBLISHED), "CONSULT")
+    assert countries(talks.source + talks.target) == {"KEN", "UGA"}
+
+
+def test_a_reminder_that_another_party_must_act_is_a_demand(events):
+    demand = only(events("President Ana Ruiz issued a stern reminder to Iraq that it must cooperate with the "
+                         "inspectors.", PUBLISHED), "REQUEST")
+    assert countries(demand.target) == {"IRQ"}
+
+
+def test_defacing_web_sites_is_a_cyber_attack_but_defacing_a_statue_is_vandalism(events):
+    attack = only(events("Hackers defaced nearly 3,000 Danish web sites last month.", PUBLISHED), "COERCE")
+    assert attack.mode == "cyber" and countries(attack.target) == {"DNK"}
+    vandalism = only(events("Protesters defaced the statue of the king on Monday.", PUBLISHED), "PROTEST")
+    assert vandalism.mode == "vandalize"
+
+
 def test_violating_a_ban_is_defiance_but_violating_a_truce_is_violence(events):
     defiance = only(events("Opposition newspapers in Kenya violated the ban on Monday.", PUBLISHED), "REJECT")
     assert defiance.cameo == "128"

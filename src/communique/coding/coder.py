@@ -58,6 +58,8 @@ _ACCIDENTS = {"crash", "accident", "earthquake", "flood", "flooding", "fire", "b
 _INTENT_NOUNS = {"request", "plan", "proposal", "offer", "bid", "attempt", "effort", "call", "demand", "invitation",
                  "intention", "decision", "readiness", "desire", "willingness", "wish", "right", "ability", "chance",
                  "opportunity", "permission", "refusal", "threat", "pledge", "promise", "commitment", "hope", "need"}
+# "ten days of talks", "a series of attacks": measures of an act, not acts
+_SPANS_OF = {"day", "week", "month", "hour", "year", "round", "series", "wave", "spate", "string"}
 # nouns that name a place by its country ("the US city", "a Kenyan port")
 PLACE_NOUNS = {"city", "town", "port", "village", "region", "province", "district", "county"}
 _PEOPLE = {"member", "people", "person", "civilian", "protester", "demonstrator", "man", "woman", "child",
@@ -894,6 +896,9 @@ class EventCoder:
             light = head.head
         elif tok.dep_ == "conj" and head.dep_ in ("dobj",) and head.head.lemma_.lower() in self.lex.light_verbs:
             light = head.head
+        elif tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _SPANS_OF \
+                and head.head.dep_ in ("dobj", "attr") and head.head.head.lemma_.lower() in self.lex.light_verbs:
+            light = head.head.head  # "launched ten days of war games", "held two rounds of talks"
         dative: Arg | None = None
         if light is None and tok.dep_ == "pobj" and head.lower_ == "to" and head.head.pos_ == "VERB" \
                 and head.head.lemma_.lower() in self.lex.light_verbs and tok.i > head.i + 1:
