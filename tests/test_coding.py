@@ -318,6 +318,33 @@ def test_days_or_rounds_of_an_act_are_that_act(events):
     assert countries(talks.source + talks.target) == {"KEN", "UGA"}
 
 
+def test_war_games_of_one_side_are_a_show_of_force(events):
+    drill = only(events("China launched war games around Taiwan on Monday.", PUBLISHED), "MOBILIZE")
+    assert countries(drill.source) == {"CHN"} and countries(drill.target) == {"TWN"}
+    joint = only(events("India held war games with France in the Indian Ocean on Monday.", PUBLISHED), "COOPERATE")
+    assert countries(joint.target) == {"FRA"}
+
+
+def test_saying_a_partys_work_is_in_line_with_a_charter_is_praise_of_that_party(events):
+    praise = only(events("Foreign Minister Ana Ruiz noted that the spirit upheld by the African Union is in line "
+                         "with the purposes of the UN Charter.", PUBLISHED), "SUPPORT")
+    assert names(praise.target) == {"AU"} or countries(praise.target) == {"IGO"}
+    assert not of_type(events("Foreign Minister Ana Ruiz noted that the weather is in line with forecasts.",
+                              PUBLISHED), "SUPPORT")
+
+
+def test_an_envoy_defending_his_own_countrys_cooperation_is_not_praising_another(events):
+    text = ("Russian Ambassador Ivan Petrovsky told the council that the two countries' cooperation with "
+            "Russia is constructive.")
+    assert not of_type(events(text, PUBLISHED), "SUPPORT")
+
+
+def test_a_journey_is_not_read_from_reaching_an_agreement(events):
+    talks = only(events("Foreign Minister Ana Ruiz held talks with Foreign Minister Tomas Berg in Geneva to reach "
+                        "an agreement.", PUBLISHED), "CONSULT")
+    assert talks.mode != "visit"
+
+
 def test_a_reminder_that_another_party_must_act_is_a_demand(events):
     demand = only(events("President Ana Ruiz issued a stern reminder to Iraq that it must cooperate with the "
                          "inspectors.", PUBLISHED), "REQUEST")

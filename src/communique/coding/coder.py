@@ -504,6 +504,17 @@ class EventCoder:
                 cand.rule += "+at-earlier-gathering"
 
     @staticmethod
+    def _joint(noun: Token, light: Token) -> bool:
+        """"joint war games", "war games with Egypt", "French and Egyptian warships
+        launched war games": more than one side takes part."""
+        if any(c.lower_ in ("joint", "combined", "bilateral", "trilateral", "multinational") for c in noun.lefts):
+            return True
+        if any(c.dep_ == "prep" and c.lower_ == "with" for c in list(noun.children) + list(light.children)):
+            return True
+        subjects = [c for c in light.children if c.dep_ in _SUBJ]
+        return any(t.dep_ == "conj" for s in subjects for t in s.subtree)
+
+    @staticmethod
     def _pledge_kept(cand: Candidate) -> bool:
         """"will make every effort to help" is a pledge, said now; "made every effort to
         find them" tells what was done and is no event (lexicon.yaml: future_pledge)."""
@@ -934,6 +945,8 @@ class EventCoder:
         if light is not None:
             if allowed_light and light.lemma_.lower() not in allowed_light:
                 return reject(f"'{light.lemma_}' is not a light verb for {sense.key}")
+            if sense.get("requires_joint") and not self._joint(tok, light):
+                return reject("one side's manoeuvres, not a joint act")
             if light.lemma_.lower() == "have" and any(c.dep_ == "aux" for c in light.children) and False:
                 pass
             sources = self._subjects(doc, light)
@@ -1189,17 +1202,31 @@ class EventCoder:
         words = {t.lemma_.lower() for t in comp.subtree if t.pos_ in ("ADJ", "NOUN", "ADV")}
         neg = any(c.dep_ == "neg" for c in comp.children)
         positive = words & _POSITIVE_EVAL
+        if any(c.dep_ == "prep" and c.lower_ == "in" and any(
+                o.lemma_.lower() == "line" and any(w.lower_ == "with" for w in o.children) for o in c.children)
+               for c in comp.children):
+            positive = positive | {"in line with"}  # "is in line with the purposes of the Charter"
         negative = words & _NEGATIVE_EVAL
         if not positive and not negative:
             return None
         if comp.lemma_.lower() not in ("be", "play", "become", "remain", "make", "serve"):
             return None
-        targets = [a for a in self._args(doc, [subj], "evaluated") if a.actor and (
+        # "the Spirit upheld by the Union", "the Union's policy": whose thing is judged
+        owners = [c for c in subj.children if c.dep_ == "poss"] + [
+            o for a in subj.children if a.dep_ in ("acl", "relcl") for g in a.children if g.dep_ == "agent"
+            for o in self._pobjs(g)]
+        if not any(a.actor for a in self._args(doc, owners, "evaluated")):
+            owners = [subj]
+        targets = [a for a in self._args(doc, owners, "evaluated") if a.actor and (
             a.actor.kind in ("state", "organisation", "subnational", "place")
             or (a.actor.kind == "person" and (a.actor.role or a.actor.kb_id)))]
         if not targets:
             return None  # a militant who "played a key role" is not praised
         if any(t.actor is s.actor for t in targets for s in speakers if s.actor):
+            return None
+        # "our two countries' cooperation is constructive": a defence of one's own side
+        own = {s.actor.country for s in speakers if s.actor and s.actor.country not in (None, "IGO")}
+        if own and any(t.actor.country in own for t in targets):
             return None
         etype = "ACCUSE" if (negative and not neg) or (positive and neg) else "SUPPORT"
         if etype == "ACCUSE" and subj.lemma_.lower() in _CLAIMS and words & _FALSE:
@@ -1856,6 +1883,9 @@ class EventCoder:
         for t in related:
             travel = t.lemma_.lower() in _TRAVEL or any(
                 c.dep_ == "dobj" and c.lemma_.lower() in ("stopover", "trip", "visit", "tour") for c in t.children)
+            if travel and t.lemma_.lower() == "reach" and not any(
+                    c.dep_ == "dobj" and c.ent_type_ in ("GPE", "LOC", "FAC") for c in t.children):
+                travel = False  # "to reach the agreement" is no journey
             if travel and t.pos_ == "VERB":
                 cand.mode, cand.cameo = "visit", "042"
                 cand.reasons.append(f"mode visit: '{t.text}'")
