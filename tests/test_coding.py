@@ -333,6 +333,16 @@ def test_saying_a_partys_work_is_in_line_with_a_charter_is_praise_of_that_party(
                               PUBLISHED), "SUPPORT")
 
 
+@pytest.mark.parametrize("sentence, target", [
+    ("\"In response to Japan's wrong actions, we will close the consulate,\" Foreign Minister Ana Ruiz said.", "JPN"),
+    ("Foreign Minister Ana Ruiz said that the Kenyan officials who behaved badly at the talks would be expelled.",
+     "KEN"),
+])
+def test_conduct_described_as_wrong_is_criticism_of_whoever_did_it(events, sentence, target):
+    criticism = only(events(sentence, PUBLISHED), "ACCUSE")
+    assert names(criticism.source) == {"Ana Ruiz"} and countries(criticism.target) == {target}
+
+
 def test_an_envoy_defending_his_own_countrys_cooperation_is_not_praising_another(events):
     text = ("Russian Ambassador Ivan Petrovsky told the council that the two countries' cooperation with "
             "Russia is constructive.")

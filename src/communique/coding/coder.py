@@ -40,6 +40,12 @@ _POSITIVE_EVAL = {"important", "key", "significant", "successful", "booming", "g
                   "effective", "fruitful", "productive", "constructive", "positive", "excellent",
                   "outstanding", "remarkable", "crucial", "vital", "indispensable", "leading",
                   "reliable", "trusted", "dynamic", "impressive", "contribution", "role"}
+# conduct described as wrong: "the US's wrong actions", "those who behaved badly"
+_CONDUCT = {"behavior", "behaviour", "action", "act", "move", "conduct", "remark", "statement", "practice",
+            "interference", "deed", "policy", "step"}
+_WRONG = _NEGATIVE_EVAL | {"wrong", "wrongful", "bad", "erroneous", "irresponsible", "malicious", "despicable",
+                           "heinous", "unlawful", "egregious", "barbaric"}
+_WRONGLY = {"badly", "wrongly", "irresponsibly", "recklessly", "illegally", "unlawfully", "disgracefully"}
 _HABITUAL = {"frequently", "often", "routinely", "regularly", "usually", "habitually", "commonly",
              "sometimes", "occasionally", "typically", "generally", "traditionally"}
 # Claims called false are denied (REJECT); statements called irresponsible are criticised (ACCUSE).
@@ -1194,6 +1200,9 @@ class EventCoder:
         obliged = self._obligation(doc, sent, tok, comp, speakers)
         if obliged is not None:
             return obliged
+        described = self._described_conduct(doc, sent, tok, comp, speakers)
+        if described is not None:
+            return described
         subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         # "it will be a productive round": a forecast about a thing, not a judgement of an actor
         if subj is None or subj.lower_ in ("it", "this", "that") or any(
@@ -1236,6 +1245,29 @@ class EventCoder:
                           0.45)
         if etype == "ACCUSE":
             cand.mode = "disapprove"
+        return cand
+
+    def _described_conduct(self, doc, sent, tok: Token, comp: Token, speakers: list[Arg]) -> Candidate | None:
+        """"In response to the US's wrong actions, we ...", "those who behaved badly on the
+        issue will be sanctioned," the spokesman said: conduct the speaker describes as
+        wrong is criticism of whoever it is ascribed to."""
+        targets: list[Arg] = []
+        for t in comp.subtree:
+            if t.pos_ == "NOUN" and t.lemma_.lower() in _CONDUCT and any(
+                    a.dep_ == "amod" and a.lower_ in _WRONG for a in t.children):
+                targets = [a for a in self._args(doc, [c for c in t.children if c.dep_ == "poss"], "wrongdoer")
+                           if a.actor and a.actor.kind != "pronoun"]
+            elif t.pos_ == "VERB" and t.lemma_.lower() in ("behave", "act") and any(
+                    a.dep_ == "advmod" and a.lower_ in _WRONGLY for a in t.children):
+                targets = [a for a in self._subjects(doc, t) if a.actor and a.actor.kind != "pronoun"]
+            if targets:
+                break
+        targets = [a for a in targets if all(a.actor is not s.actor for s in speakers)]
+        if not targets:
+            return None
+        cand = self._said(doc, sent, tok, "ACCUSE", "111", speakers, targets,
+                          f"evaluation:{tok.lemma_.lower()}-that-conduct-was-wrong", 0.45)
+        cand.mode = "disapprove"
         return cand
 
     def _praised_object(self, doc, sent, tok: Token, speakers: list[Arg]) -> Candidate | None:
