@@ -355,6 +355,14 @@ def test_a_journey_is_not_read_from_reaching_an_agreement(events):
     assert talks.mode != "visit"
 
 
+def test_emphasising_on_an_acts_implementation_presses_for_it(events):
+    press = only(events("Minister Ana Ruiz emphasised on the early implementation of the road projects in Kenya.",
+                        PUBLISHED), "REQUEST")
+    assert names(press.source) == {"Ana Ruiz"}
+    evts = events("Minister Ana Ruiz stressed the importance of strengthening ties with Kenya.", PUBLISHED)
+    assert not of_type(evts, "REQUEST")
+
+
 def test_a_reminder_that_another_party_must_act_is_a_demand(events):
     demand = only(events("President Ana Ruiz issued a stern reminder to Iraq that it must cooperate with the "
                          "inspectors.", PUBLISHED), "REQUEST")
