@@ -363,6 +363,30 @@ def test_emphasising_on_an_acts_implementation_presses_for_it(events):
     assert not of_type(evts, "REQUEST")
 
 
+def test_offering_condolences_is_support_and_offering_a_counterargument_a_rejection(events):
+    assert only(events("Foreign Minister Ana Ruiz offered condolences to Turkey on Monday.", PUBLISHED), "SUPPORT")
+    assert not of_type(events("Foreign Minister Ana Ruiz offered condolences to Turkey on Monday.", PUBLISHED),
+                       "AGREE")
+    assert only(events("The Kenyan ambassador offered a counterargument on Monday.", PUBLISHED), "REJECT")
+    assert only(events("Norway offered to mediate between the parties.", PUBLISHED), "AGREE")
+
+
+def test_a_summoned_envoy_is_summoned_to_the_summoners_capital_and_the_envoy_is_the_ambassador(events):
+    text = ("TOKYO, May 8 - Beijing summoned Tomas Berg, Sweden's ambassador to China, on Monday to lodge a "
+            "protest, while the envoy offered a counterargument.")
+    evts = events(text, PUBLISHED)
+    summons = only(evts, "ACCUSE")
+    assert summons.location is not None and summons.location.country == "CHN"
+    rebuttal = only(evts, "REJECT")
+    assert names(rebuttal.source) == {"Tomas Berg"}
+
+
+def test_what_an_agreement_is_about_is_not_its_other_party(events):
+    deal = only(events("Kenyan officials signed an agreement to jointly combat attacks by Somali militants.",
+                       PUBLISHED), "SUPPORT")
+    assert not deal.target
+
+
 def test_a_reminder_that_another_party_must_act_is_a_demand(events):
     demand = only(events("President Ana Ruiz issued a stern reminder to Iraq that it must cooperate with the "
                          "inspectors.", PUBLISHED), "REQUEST")

@@ -234,6 +234,9 @@ class Pipeline:
                     pass
             # place: attached, else the document's place so far
             place = self._attached_place(doc, cand)
+            if place is None and cand.sense.get("at_source_seat"):
+                # "Beijing summoned the ambassador": to the summoner's ministry, not the dateline
+                place = self._seat_of(event.source)
             if place is not None:
                 event.location = place
                 if doc_place is None or doc_place.rule == "dateline":

@@ -439,7 +439,8 @@ class EventCoder:
         # "..., telling journalists that ...": whom one talks to about it is not the target
         clauses = [c for c in cand.anchor.children if c.dep_ in ("xcomp", "advcl", "ccomp")
                    and not (c.dep_ == "advcl" and c.lemma_.lower() in _SPEECH | {"tell", "speak", "talk"})]
-        if cand.trigger[-1].i != cand.anchor.i:
+        if cand.trigger[-1].i != cand.anchor.i and cand.type not in ("SUPPORT", "COOPERATE"):
+            # ("signed an agreement to combat the rebels": what a deal is about is not its other party)
             clauses += [c for c in cand.trigger[-1].children if c.dep_ in ("xcomp", "acl", "ccomp")]
         for clause in clauses:
             inner = next((c for c in sentence_cands if c is not cand and c.anchor.i == clause.i), None)
@@ -508,6 +509,17 @@ class EventCoder:
                 cand.at_gathering = cand.at_gathering or meeting.anchor
                 cand.reasons.append(f"decided at the '{meeting.trigger.text}' told before")
                 cand.rule += "+at-earlier-gathering"
+
+    def _light_use(self, verb: Token, lemma: str) -> bool:
+        """"offered condolences", "offered a counterargument": the verb is only the
+        light verb of its object, whose lexicon entry names it (light_only), so the
+        noun's event is the act, not the verb's own sense ("offered to mediate")."""
+        if lemma not in self.lex.light_verbs:
+            return False
+        obj = self._dobj(verb)
+        if obj is None:
+            return False
+        return any(lemma in (sense.get("light_only") or ()) for sense in self.lex.nouns.get(obj.lemma_.lower(), ()))
 
     @staticmethod
     def _joint(noun: Token, light: Token) -> bool:
@@ -602,7 +614,7 @@ class EventCoder:
                 return
         if tok.pos_ == "VERB" and tok.dep_ == "amod":
             return  # "visiting Australian Foreign Minister", "detained journalists": a modifier, not an act here
-        if tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and not self._light_use(tok, lemma):
             for sense in self.lex.verbs.get(lemma, ()):
                 cand = self._verbal(doc, sent, tok, sense, doc[tok.i:tok.i + 1], rejections)
                 if cand:
@@ -1044,6 +1056,8 @@ class EventCoder:
                          anchor=anchor, sentence=sent, sources=sources, targets=targets, rule=rule)
         if light is not None and gathering_name is not None and len(gathering_name) > 1:
             cand.gathering = gathering_name
+        if anchor.pos_ in ("VERB", "AUX") and cand.gathering is None:
+            cand.at_gathering = self._gathering_of(anchor)  # "signed an agreement at the forum"
         self._reciprocal(cand)
         self._modality(doc, cand, anchor)
         self._noun_modality(doc, cand, tok)

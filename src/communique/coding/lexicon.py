@@ -22,7 +22,7 @@ KNOWN_KEYS = {
     "requires_compound_any", "requires_amod_any", "gathering", "requires_held", "requires_named",
     "requires_gathering", "lemmas", "requires_visit_word", "author_from", "requires_prep_at_gathering",
     "nominal_participle", "requires_actor_target", "requires_group_of", "requires_sentence_lemma", "forbid_complement", "stance",
-    "future_pledge", "requires_joint",
+    "future_pledge", "requires_joint", "at_source_seat",
 }
 
 

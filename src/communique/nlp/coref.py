@@ -29,6 +29,10 @@ _POSITION_VERBS = {"convey", "express", "reaffirm", "reiterate", "voice", "state
 _GENERIC_ROLES = {"official", "officials", "diplomat", "leader", "side", "politician", "representative", "guest"}
 
 
+# the generic words for a diplomat, and the titles they may refer back to
+_DIPLOMATS = {"envoy", "diplomat"}
+_DIPLOMATIC_TITLES = {"ambassador", "envoy", "charge", "chargé", "consul", "diplomat", "high commissioner", "commissioner"}
+
 def _words(name: str | None) -> set[str]:
     return set(fold(name).replace(".", "").replace("-", " ").split()) if name else set()
 
@@ -103,6 +107,8 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     if desc.country and cand.country and "IGO" not in (desc.country, cand.country) and desc.country != cand.country:
         return False  # "Iran's U.N. ambassador" is not the British one
     if desc.role and cand.role:
+        if _words(desc.role) <= _DIPLOMATS and _words(cand.role) & _DIPLOMATIC_TITLES:
+            return True  # "the envoy" after "Japan's ambassador to China": news calls an ambassador so
         if kb is not None:
             ta, tb = kb.title(desc.role), kb.title(cand.role)
             if ta is not None and tb is not None and ta.id != tb.id:
