@@ -109,6 +109,21 @@ def test_a_deal_worked_out_during_talks_is_theirs_and_takes_their_date_and_place
         assert e.location is not None and e.location.country == "KEN"
 
 
+def test_a_meeting_told_again_with_its_dates_takes_them(events):
+    text = ("Minister Ana Ruiz paid an official visit to Kenya. The visit from May 2 to 4 was Ruiz's first "
+            "official visit.")
+    visits = [e for e in events(text, PUBLISHED) if e.type == "CONSULT"]
+    assert len(visits) == 1, [(e.rule, date_of(e)) for e in visits]
+    assert date_of(visits[0]) == ("2023-05-02", "day")
+
+
+def test_an_act_praised_later_is_not_dated_by_the_praise(events):
+    text = "On Monday, President Ana Ruiz praised the Secretary-General's speech at the Security Council debate."
+    speech = [e for e in events(text, PUBLISHED) if e.type == "CONSULT"]
+    assert speech and speech[0].date is None
+    assert date_of(only(events(text, PUBLISHED), "SUPPORT")) == ("2023-05-08", "day")
+
+
 def test_an_event_years_before_publication_is_historical_but_still_happened(events):
     old = only(events("Lithuania condemned Russia on 5 April 2015.", PUBLISHED), "ACCUSE")
     assert old.historical and old.asserted

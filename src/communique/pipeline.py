@@ -46,6 +46,16 @@ CHUNK_CHARS = 100_000  # spaCy needs about 1 GB per 100,000 characters parsed at
 MAX_CHARS = 1_000_000  # longer documents are coded up to here, with a warning
 
 
+# verbs that judge an act told as their object ("praised her speech")
+_APPRAISING = {"praise", "commend", "hail", "welcome", "appreciate", "applaud", "laud", "criticize", "criticise",
+               "condemn", "denounce", "deplore", "highlight"}
+
+
+def _stated(tv: TimeValue | None) -> bool:
+    """A date the text states for the event, not one carried or defaulted to."""
+    return tv is not None and not (tv.rule or "").startswith(("carried", "publication", "reference"))
+
+
 def _not_after_reference(tv: TimeValue, reference: date) -> TimeValue:
     """A month or day named without a year ("in September") in a report of
     something that happened, falling after the publication date, is last year's."""
@@ -658,6 +668,8 @@ class Pipeline:
         tok = cand.anchor
         if cand.gathering is not None:
             return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl")
+        if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _APPRAISING:
+            return True  # "praised the Secretary-General's speech at the debate": an earlier act, judged now
         return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN")
 
     @staticmethod
@@ -837,6 +849,8 @@ class Pipeline:
                 richer.mode, richer.cameo = poorer.mode, poorer.cameo
             if richer.location is None:
                 richer.location = poorer.location
+            if _stated(poorer.date) and (not _stated(richer.date) or len(poorer.date.value) > len(richer.date.value)):
+                richer.date = poorer.date  # "the visit from 23 to 26 September", told after the headline
             if richer is e:
                 out[out.index(host)] = e
         return out
