@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from communique.coding.lexicon import Lexicon, Sense, default_lexicon
-from communique.nlp.mentions import Mention
+from communique.nlp.mentions import Mention, sector_cues
 
 _SUBJ = ("nsubj", "csubj")
 _PASS_SUBJ = ("nsubjpass", "csubjpass")
@@ -68,9 +68,8 @@ _INTENT_NOUNS = {"request", "plan", "proposal", "offer", "bid", "attempt", "effo
 _SPANS_OF = {"day", "week", "month", "hour", "year", "round", "series", "wave", "spate", "string"}
 # nouns that name a place by its country ("the US city", "a Kenyan port")
 PLACE_NOUNS = {"city", "town", "port", "village", "region", "province", "district", "county"}
-_PEOPLE = {"member", "people", "person", "civilian", "protester", "demonstrator", "man", "woman", "child",
-           "student", "activist", "worker", "journalist", "resident", "villager", "suspect", "militant", "fighter",
-           "soldier", "prisoner", "detainee", "refugee", "migrant", "official", "passenger", "supporter"}
+# people the group-noun table (sector_cues.yaml) does not list, because they name no sector
+_PEOPLE = {"member", "person", "man", "woman", "child", "passenger", "supporter", "suspect"}
 _TALK_NOUNS = {"debate", "session", "talks", "talk", "negotiation", "negotiations", "consultation", "consultations",
                "dialogue", "discussion", "discussions", "exercise", "exercises", "drill", "drills", "mission"}
 _GATHERING_NOUNS = {"summit", "forum", "conference", "session", "meeting", "congress", "assembly", "council"}
@@ -414,7 +413,8 @@ class EventCoder:
             return
         index = doc._.mention_index or {}
         obj = self._dobj(cand.anchor)
-        if obj is not None and (obj.lemma_.lower() in _PEOPLE or any(c.dep_ == "nummod" for c in obj.children)):
+        people = obj is not None and (obj.lemma_.lower() in _PEOPLE or obj.lemma_.lower() in sector_cues()[1])
+        if people or (obj is not None and any(c.dep_ == "nummod" for c in obj.children)):
             return  # "arrested seven IS members in Anbar": done to people the text counts, not to Iraq
         # "suspended aid deliveries in Baghdad": the place may hang on the object
         on_object = [o for p in (obj.children if obj is not None else ()) if p.dep_ == "prep" and p.lower_ == "in"
