@@ -264,3 +264,9 @@ def test_places_named_with_a_compass_word_stay_themselves(gaz):
     assert gaz.lookup("South Ossetia").rule == "gazetteer:curated"
     assert gaz.lookup("Central Bank") is None
     assert gaz.lookup("Southern") is None
+
+
+def test_a_region_is_not_a_town_that_once_had_its_spelling(gaz):
+    # "Borno" is an old spelling of Borna, a town in Saxony; "Borno State" is in Nigeria
+    assert gaz.lookup("Borno State") is None or gaz.lookup("Borno State").country != "DEU"
+    assert gaz.lookup("Kandahar Province").country == "AFG"

@@ -332,6 +332,7 @@ class Gazetteer:
         "West Darfur State" (the whole names are tried first: "South Sudan", "West
         Bank" are places of their own)."""
         words = key.split()
+        administrative = len(words) > 1 and words[-1] in _ADMINISTRATIVE
         while len(words) > 1 and words[-1] in _ADMINISTRATIVE:
             words.pop()
         while len(words) > 1 and words[0] in _COMPASS:
@@ -342,6 +343,8 @@ class Gazetteer:
         whole = self.lookup(rest, country_hint)
         if whole is None:
             return None
+        if administrative and name_key(whole.name) != rest:
+            return None  # "Borno State" is not Borna in Saxony, whose old spelling the gazetteer keeps
         return Place(name, whole.country, whole.lat, whole.lon, None, rule=f"gazetteer:part-of:{whole.name}")
 
     def country_of(self, name: str) -> str | None:
