@@ -344,3 +344,78 @@ def test_an_ethnic_group_belongs_where_the_text_places_it(events, sentence, coun
 def test_a_nationality_is_still_a_country(events):
     demand = only(events("Albanian officials demanded a referendum in Serbia on Monday.", PUBLISHED), "REQUEST")
     assert one(demand.source).country == "ALB"
+
+
+# --- countries from the parties and the place: courts, police, victims, protests -----------------
+
+
+@pytest.mark.parametrize("sentence, type_", [
+    ("Kenyan police arrested three protesters on Monday.", "COERCE"),
+    ("A Ghanaian court sentenced former minister Kofi Mensah to ten years in prison.", "SANCTION"),
+])
+def test_people_a_countrys_courts_or_police_act_on_are_in_that_country(events, sentence, type_):
+    act = only(events(sentence, PUBLISHED), type_)
+    source, target = one(act.source), one(act.target)
+    assert target.country == source.country
+    assert target.rule.endswith("country-of-sentence:domestic")
+
+
+@pytest.mark.parametrize("sentence", [
+    "A French minister criticised the activists on Monday.",
+    "Senator Ana Ruiz called on the Communist leadership to define its claims.",
+])
+def test_people_a_minister_or_senator_speaks_to_may_be_foreign(events, sentence):
+    act = [e for e in events(sentence, PUBLISHED) if e.type in ("ACCUSE", "REQUEST")][0]
+    assert one(act.target).country is None
+
+
+def test_a_party_unknown_to_the_knowledge_base_is_placed_like_a_person_but_not_an_international_body(events):
+    home = only(events("Algerian police raided the offices of the Islamic Renewal Front on Monday.", PUBLISHED),
+                "COERCE")
+    assert one(home.target).country == "DZA"
+    abroad = only(events("Algerian police raided the offices of the International Renewal Front on Monday.",
+                         PUBLISHED), "COERCE")
+    assert one(abroad.target).country is None
+
+
+def test_victims_are_of_the_country_where_the_act_happened(events):
+    killing = [e for e in events("Two gunmen killed nine people on Sunday when they opened fire in Mombasa.",
+                                 PUBLISHED) if e.rule == "verb:kill"][0]
+    assert one(killing.target).country == "KEN"
+
+
+def test_bombers_are_a_group_of_their_own_country(events):
+    attack = only(events("Two Chechen suicide bombers attacked a police post in Grozny on Sunday.", PUBLISHED),
+                  "ASSAULT")
+    bombers = one(attack.source)
+    assert bombers.role and "bombers" in bombers.role
+    assert bombers.sector == "REB"
+
+
+@pytest.mark.parametrize("sentence, country, rule", [
+    ("Some 3,000 workers of the Serbian Metalworkers' Union went on an open-ended strike on Monday.",
+     "SRB", "government-of-protesters"),
+    ("Hundreds of Kenyan farmers staged a sit-in outside the parliament.", "KEN", "government-of-protesters"),
+    ("Students held a sit-in in Nairobi on Monday.", "KEN", "place-of-act"),
+])
+def test_a_protest_with_no_target_is_against_the_government_where_it_is_held(events, sentence, country, rule):
+    protest = only(events(sentence, PUBLISHED), "PROTEST")
+    target = one(protest.target)
+    assert (target.country, target.kind) == (country, "state")
+    assert target.rule.startswith(rule)
+    assert target.span is not None
+
+
+def test_one_protesters_nationality_does_not_say_whose_government_she_protests(events):
+    protest = only(events("Ana Ruiz, a Palestinian activist, joined protests at Columbia University.", PUBLISHED),
+                   "PROTEST")
+    assert not protest.target
+
+
+@pytest.mark.parametrize("sentence", [
+    "The United Nations Emergency Relief Coordinator urged Sudan to open the roads.",
+    "The UN refugee envoy urged Kenya to keep the camps open.",
+])
+def test_a_title_with_portfolio_words_after_its_organisation_is_the_organisations(events, sentence):
+    demand = only(events(sentence, PUBLISHED), "REQUEST")
+    assert one(demand.source).country == "IGO"

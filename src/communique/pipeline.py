@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from communique import dates as timex
+from communique.actors.kb import SPECIAL_COUNTRY_CODES
 from communique.actors.resolver import ActorRegistry
 from communique.coding.coder import PLACE_NOUNS, Candidate
 from communique.coding.references import find_gatherings, find_instruments, find_topics
@@ -41,6 +42,13 @@ _HISTORICAL_DAYS = 366
 # Verbal acts: made where the actor speaks from when no place is stated.
 # "international rights groups", "foreign journalists": groups that say they are from elsewhere
 _ABROAD = re.compile(r"\b(?:international|foreign|global|western|regional|world)\b", re.I)
+# an organisation so named works across borders: "International Labour Office", "Association of African Jurists"
+_BEYOND_BORDERS = re.compile(r"\b(?:international|world|global|regional|african|european|asian|continental)\b", re.I)
+_LOCATIVE = frozenset({"in", "at", "near", "into", "outside", "across", "throughout", "from", "inside"})
+# organisations that work inside one country: parties, unions, rebels, courts, police
+_HOME_SECTORS = frozenset({"PTY", "LAB", "OPP", "REB", "PRM", "COP", "JUD", "LEG", "EDU", "REL"})
+# bodies whose acts on people fall within their own country: courts and police
+_DOMESTIC_SECTORS = frozenset({"JUD", "COP"})
 _STATEMENT_TYPES = {"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN", "CONCEDE"}
 CHUNK_CHARS = 100_000  # spaCy needs about 1 GB per 100,000 characters parsed at once
 MAX_CHARS = 1_000_000  # longer documents are coded up to here, with a warning
@@ -260,6 +268,7 @@ class Pipeline:
             self._roles_at_date(event, reference)
             self._place_countries(event)
             self._context_country(doc, cand, event)
+            self._protest_target(event, cand)
             self._consult_direction_by_place(event, cand)
             events.append(event)
 
@@ -413,8 +422,7 @@ class Pipeline:
                     p.country = place.country
                     p.rule = f"{p.rule}+gazetteer-country" if p.rule else "gazetteer-country"
 
-    @staticmethod
-    def _context_country(doc: Doc, cand: Candidate, event: Event) -> None:
+    def _context_country(self, doc: Doc, cand: Candidate, event: Event) -> None:
         """A person or group the text gives no country ("President Ana Ruiz
         extended the curfew in Lyon") acts in the one country its sentence is
         about: the only country named there (states, places, national bodies,
@@ -422,8 +430,11 @@ class Pipeline:
         sentence leave the actor without one, and so do meetings and the other
         party's own country."""
         unknown = [p for p in event.source + event.target
-                   if p.country is None and p.kind in ("person", "collective")
-                   and not (p.role and _ABROAD.search(p.role))]
+                   if p.country is None and not (p.role and _ABROAD.search(p.role))
+                   and (p.kind in ("person", "collective")
+                        # a group the knowledge base does not know: "the Islamic Salvation Front"
+                        or (p.kind == "organisation" and p.sector in _HOME_SECTORS
+                            and self.kb.get(p.actor_id) is None and not _BEYOND_BORDERS.search(p.name or "")))]
         # a meeting or a visit brings together people of different countries
         if not unknown or event.type == "CONSULT":
             return
@@ -434,14 +445,21 @@ class Pipeline:
             s, e = m.char_span(doc)
             return any(s < b and a < e for a, b in taken)
 
+        def country_of(m) -> str | None:
+            head = doc[m.end - 1].head
+            if m.country or m.kind != "place" or not m.name or head.lower_ not in _LOCATIVE:
+                return m.country
+            place = self.gazetteer.lookup(m.name)  # "in Tel Aviv": a place the KB does not hold
+            return place.country if place is not None else None
+
         # the sentence's own mentions and nationality words, read off the per-token
         # indexes (not a scan of every mention of a long document for every event)
         sent = cand.sentence
         index, labels = doc._.mention_index or {}, doc._.kb_label_at or {}
         here = {id(m): m for i in range(sent.start, sent.end) if (m := index.get(i)) is not None}
-        countries = {m.country for m in here.values()
-                     if m.country and m.country != "IGO" and not party(m)
-                     and m.kind in ("state", "subnational", "place", "organisation", "collective", "person")}
+        countries = {c for m in here.values()
+                     if m.kind in ("state", "subnational", "place", "organisation", "collective", "person")
+                     and not party(m) and (c := country_of(m)) and c != "IGO"}
         demonyms = {id(sp): sp for i in range(sent.start, sent.end)
                     if (sp := labels.get(i)) is not None and sp.label_ == "DEMONYM"}
         for sp in demonyms.values():
@@ -453,23 +471,62 @@ class Pipeline:
         countries.discard("")
         rule = "country-of-sentence"
         if not countries:
-            # "President Ana Ruiz imposed a curfew in Lyon", "Judge Ruiz charged five
-            # French officials": an office holder named with no country, in a sentence
-            # naming one country only (the other party's), holds office there
-            officers = [p for p in unknown if p.kind == "person" and p.role and p in event.source]
-            # ... but not a government named as the other party: "criticised Ghana",
-            # "said Islamabad must act" (a spokesman of Kabul)
-            theirs = {p.country for p in event.target if p.country and p.country != "IGO" and p.kind != "state"}
-            theirs.discard("")
-            if not officers or len(officers) != len(unknown) or len(theirs) != 1:
-                return
-            countries, rule = theirs, "country-of-sentence:office-holder"
+            countries, rule, unknown = self._domestic_country(event, unknown)
         if len(countries) != 1:
             return
         (country,) = countries
         for p in unknown:
             p.country = country
             p.rule = f"{p.rule}+{rule}" if p.rule else rule
+
+    def _protest_target(self, event: Event, cand: Candidate) -> None:
+        """A protest, strike or hunger strike that names no target is made
+        against the government where it is held, as CAMEO and PLOVER code it:
+        "workers of the Ruritanian union went on strike" targets Ruritania. The
+        country is the protest's place in its sentence, else the protesters'."""
+        if event.type != "PROTEST" or event.target or not event.source:
+            return
+        where = event.location if event.location is not None and event.location.rule == "attached to the event" else None
+        if where is not None and where.country and where.span is not None:
+            country, span, rule = where.country, where.span, "government-where-protested"
+        else:
+            # (a group's: one person's nationality does not say where she protests)
+            own = {p.country for p in event.source if p.country and p.country not in SPECIAL_COUNTRY_CODES}
+            groups = [a.actor for a in cand.sources if a.actor is not None]
+            if len(own) != 1 or not groups or not all(
+                    g.kind == "organisation" or (g.kind in ("collective", "description") and g.plural) for g in groups):
+                return
+            (country,) = own
+            span, rule = event.source[0].span, "government-of-protesters"
+        entry = self.kb.country(country)
+        if entry is None:
+            return
+        event.target = [Participant(actor_id=f"state:{country}", name=entry.name, kind="state", country=country, role=None, org=None,
+                                    sector="GOV", span=span, rule=rule)]
+
+    @staticmethod
+    def _domestic_country(event: Event, unknown: list[Participant]) -> tuple[set[str], str, list[Participant]]:
+        """When the sentence names no other country, the parties' own countries
+        decide. An office holder with no country acting on a national body holds
+        office in its country ("Judge Ruiz charged five Chilean officials"); a
+        person or group a country's courts or police act on is in that country
+        ("an Argentine judge summoned Carlos Menem", "Egyptian police dispersed
+        demonstrators"). Not a government named as the other party ("criticised
+        Ghana", "said Islamabad must act": a spokesman of Kabul), and not what
+        ministers or armies do, who act abroad as often as at home."""
+        def national(side: list[Participant], sectors: frozenset[str] | None = None) -> set[str]:
+            found = {p.country for p in side if p.country and p.country not in SPECIAL_COUNTRY_CODES
+                     and p.kind != "state" and (sectors is None or p.sector in sectors)}
+            found.discard("")
+            return found
+
+        officers = [p for p in unknown if p.kind == "person" and p.role and p in event.source]
+        if officers and len(officers) == len(unknown):
+            return national(event.target), "country-of-sentence:office-holder", unknown
+        acted_on = [p for p in unknown if p in event.target]
+        if acted_on and len(acted_on) == len(unknown):
+            return national(event.source, _DOMESTIC_SECTORS), "country-of-sentence:domestic", acted_on
+        return set(), "", unknown
 
     # -- time and place -------------------------------------------------------------
 

@@ -661,6 +661,8 @@ class MentionFinder:
                     s = prev.start
                 elif doc[s - 1].tag_ == "POS" and s - 2 >= sp.sent.start and label_at.get(s - 2) is not None:
                     s = label_at[s - 2].start
+                elif (k := self._portfolio_words_before(doc, s, sp.end, sp.sent.start, taken)) is not None:
+                    s = k  # "the United Nations Emergency Relief Coordinator", "the UN refugee envoy"
                 else:
                     break
             e = sp.end
@@ -689,6 +691,24 @@ class MentionFinder:
                 m.kb_id = kb_person.kb_id if kb_person else None
                 m.rule = "title-before-name:unrecognised-name"
             yield m
+
+    @staticmethod
+    def _portfolio_words_before(doc: Doc, start: int, head_end: int, sent_start: int, taken: set[int]) -> int | None:
+        """Where a title's organisation or country stands before its portfolio
+        words ("United Nations | Emergency Relief | Coordinator"): the start of
+        that name when the knowledge base knows it, else None."""
+        ends = {sp.end: sp for sp in doc.spans.get("kb", []) if sp.label_ in {"IGO", "STATE", "DEMONYM", "SUBNATIONAL"}}
+        k = start
+        while True:
+            if k < start and k in ends:
+                return ends[k].start
+            j = k - 1
+            if j < sent_start or start - j > 3 or j in taken:
+                return None
+            t = doc[j]
+            if t.dep_ not in ("compound", "amod") or not j < t.head.i < head_end:
+                return None
+            k = j
 
     @staticmethod
     def _portfolio_extension(doc: Doc, end: int, sent_end: int) -> int:
@@ -735,6 +755,8 @@ class MentionFinder:
             if m.kind != "place" or m.kb_id or m.end >= len(doc) or doc[m.end].text != ",":
                 continue
             app = by_start.get(m.end + 1)
+            if app is None and m.end + 2 < len(doc) and doc[m.end + 1].lower_ == "the":
+                app = by_start.get(m.end + 2)  # "Kenzo Ito, the United Nations ... Coordinator"
             if app is None or app.kind != "description" or not app.role or app.plural:
                 continue
             m.kind, m.role, m.org, m.country, m.sector = "person", app.role, app.org, app.country, app.sector
