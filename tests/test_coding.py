@@ -590,3 +590,63 @@ def test_every_event_carries_a_cameo_code_of_its_own_type_with_quad_class_and_go
             assert e.rule
             seen += 1
     assert seen >= len(ONE_PER_TYPE)
+
+
+# --- targets named deeper in the clause, and circumstances that name none -----------------------
+
+
+def test_strikes_on_military_positions_target_the_country_they_are_in(events):
+    attack = only(events("Russian warplanes struck rebel positions in Idlib on Tuesday.", PUBLISHED), "ASSAULT")
+    assert countries(attack.source) == {"RUS"}
+    assert countries(attack.target) == {"SYR"}
+
+
+def test_an_object_moved_after_an_as_phrase_is_still_the_object(events):
+    criticism = only(events("Albania on Friday denounced as an ugly crime Serbia's crackdown on the protesters.",
+                            PUBLISHED), "ACCUSE")
+    assert countries(criticism.target) == {"SRB"}
+
+
+def test_a_withdrawal_of_forces_from_a_country_targets_that_country(events):
+    pullout = only(events("France began the withdrawal of some invasion forces from Mali on Friday.",
+                          PUBLISHED), "RETREAT")
+    assert countries(pullout.target) == {"MLI"}
+
+
+@pytest.mark.parametrize("sentence, type_, target", [
+    ("Britain mobilized army reservists for a possible war against Iraq on Tuesday.", "MOBILIZE", "IRQ"),
+    ("North Korea has trained hackers capable of launching attacks against South Korea.", "MOBILIZE", "KOR"),
+])
+def test_an_adversary_named_by_against_in_a_purpose_is_the_target(events, sentence, type_, target):
+    act = only(events(sentence, PUBLISHED), type_)
+    assert countries(act.target) == {target}
+    assert any(p.rule == "against" for p in act.target)
+
+
+def test_against_in_a_clause_with_its_own_subject_names_no_target(events):
+    deployment = only(events("Ruritania deployed troops after Freedonia filed a complaint against Utopia.",
+                             PUBLISHED), "MOBILIZE")
+    assert not deployment.target
+
+
+@pytest.mark.parametrize("sentence, type_", [
+    ("President Ana Ruiz resigned on Sunday as the opposition threatened to storm her residence in Tbilisi.",
+     "RETREAT"),
+    ("President Ana Ruiz agreed to resign without returning to Kyrgyzstan.", "AGREE"),
+])
+def test_a_place_in_a_circumstance_of_the_act_is_not_its_target(events, sentence, type_):
+    act = only(events(sentence, PUBLISHED), type_)
+    assert not act.target
+
+
+@pytest.mark.parametrize("sentence", [
+    "Teachers went on strike on Monday.",
+    "Port workers went on an open-ended strike on Monday.",
+])
+def test_going_on_strike_is_a_strike(events, sentence):
+    strike = only(events(sentence, PUBLISHED), "PROTEST")
+    assert strike.mode == "strike"
+
+
+def test_a_strike_mission_is_no_strike(events):
+    assert not of_type(events("Israeli jets went on a strike mission on Monday.", PUBLISHED), "PROTEST")

@@ -100,6 +100,16 @@ _JOURNEYS = {"visit", "travel", "fly", "go", "come", "arrive", "head", "leave", 
 _ATTENDING = {"attend", "join", "participate"}
 
 
+# subordinators of clauses that tell the circumstances of an act, not its content
+# ("rejected the claims while criticising the groups": "while" keeps the act's parties)
+_CIRCUMSTANCE = frozenset({"after", "before", "when", "as", "since", "because", "although", "though",
+                           "until", "once", "whereas"})
+
+
+_CIRCUMSTANCE_PREPS = frozenset({"without", "despite", "after", "before", "because", "instead", "during", "since",
+                                  "until", "amid"})
+
+
 def _necessity(clause: Token) -> Token | None:
     """The adjective that makes a to-clause a necessity ("it is important to
     support", "it is vital to act"), or None."""
@@ -239,6 +249,7 @@ class EventCoder:
             self._stated_intent(cand)
             self._refused_concession(cand)
         for cand in out:
+            self._adversary_against(doc, cand)
             self._place_as_target(doc, cand)
         for cand in out:
             self._target_from_clause(doc, cand, out)
@@ -403,6 +414,33 @@ class EventCoder:
                 cand.reasons.append(f"mode '{cand.mode}' from the embedded {inner.type}")
                 return
 
+    def _adversary_against(self, doc: Doc, cand: Candidate) -> None:
+        """"Mobilised reservists for a possible war against Ruritania": a hostile
+        act with no target named takes the adversary an "against" names inside its
+        own clause — through purpose phrases and infinitives, not into clauses with
+        subjects of their own (lexicon.yaml: against_targeted)."""
+        if cand.type not in self.lex.against_targeted or any(a.actor for a in cand.targets) \
+                or not any(a.actor for a in cand.sources):
+            return
+        anchor = cand.anchor
+        for tok in anchor.subtree:
+            if tok.lower_ != "against" or tok.dep_ != "prep":
+                continue
+            node, ok = tok.head, True
+            while node.i != anchor.i:
+                if node.dep_ in ("ccomp", "relcl", "parataxis", "conj") or any(
+                        c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                    ok = False
+                    break
+                node = node.head
+            if not ok:
+                continue
+            args = [a for a in self._args(doc, self._pobjs(tok), "against") if a.actor]
+            if args:
+                cand.targets = args
+                cand.reasons.append(f"target: named by 'against' in '{tok.head.text} {tok.text} ...'")
+                return
+
     def _place_as_target(self, doc: Doc, cand: Candidate) -> None:
         """"Ruritania lifted the curfew in Freedonia", "protesters rallied in Lagos":
         an act done to a place, with no target named, targets the country where it
@@ -437,8 +475,12 @@ class EventCoder:
             return
         sources = {id(a.actor) for a in cand.sources if a.actor}
         # "..., telling journalists that ...": whom one talks to about it is not the target
+        # ("resigned as the opposition threatened to storm ...": a clause of time or
+        # cause tells what happened around the act, not whom it is done to)
         clauses = [c for c in cand.anchor.children if c.dep_ in ("xcomp", "advcl", "ccomp")
-                   and not (c.dep_ == "advcl" and c.lemma_.lower() in _SPEECH | {"tell", "speak", "talk"})]
+                   and not (c.dep_ == "advcl" and c.lemma_.lower() in _SPEECH | {"tell", "speak", "talk"})
+                   and not (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE
+                                                      for m in c.children))]
         if cand.trigger[-1].i != cand.anchor.i and cand.type not in ("SUPPORT", "COOPERATE"):
             # ("signed an agreement to combat the rebels": what a deal is about is not its other party)
             clauses += [c for c in cand.trigger[-1].children if c.dep_ in ("xcomp", "acl", "ccomp")]
@@ -454,7 +496,7 @@ class EventCoder:
             for tok in clause.subtree:
                 m = index.get(tok.i)
                 # the clause's own subject counts: "demanded that Ruritania withdraw"
-                if m is None or m.kind in ("pronoun", "facility"):
+                if m is None or m.kind in ("pronoun", "facility") or self._aside(tok, clause):
                     continue
                 r = m.resolved
                 if id(r) in sources or r.kind == "pronoun":
@@ -462,6 +504,17 @@ class EventCoder:
                 cand.targets = [Arg(tok, m, "clause")]
                 cand.reasons.append(f"target from the clause '{clause.text}'")
                 return
+
+    @staticmethod
+    def _aside(tok: Token, clause: Token) -> bool:
+        """Whether a word sits in a circumstance of the clause rather than in its
+        content: "agreed to resign without returning to Ruritania"."""
+        node = tok
+        while node.i != clause.i and node.head.i != node.i:
+            if node.dep_ in ("advcl", "relcl") or (node.dep_ == "prep" and node.lower_ in _CIRCUMSTANCE_PREPS):
+                return True
+            node = node.head
+        return False
 
     @staticmethod
     def _media_contact(cand: Candidate) -> bool:
@@ -889,7 +942,11 @@ class EventCoder:
                 return reject(f"needs one of {sorted(wanted)} before it")
         if sense.get("requires_amod_any"):
             wanted = set(sense.get("requires_amod_any"))
-            if not any(c.lower_ in wanted or c.lemma_.lower() in wanted for c in tok.lefts):
+            # ("an open-ended strike": the parser splits the hyphenated word)
+            went_on = tok.dep_ == "pobj" and tok.head.lower_ == "on" and tok.head.head.lemma_.lower() == "go"
+            if not went_on and not any(c.lower_ in wanted or c.lemma_.lower() in wanted
+                                       or doc[c.left_edge.i:c.i + 1].text.lower().replace(" ", "") in wanted
+                                       for c in tok.lefts):
                 return reject(f"needs one of {sorted(wanted)} before it")
         if sense.get("requires_prep") and sense.get("requires_prep") not in self._preps(tok):
             return reject(f"needs '{sense.get('requires_prep')}'")
@@ -923,6 +980,9 @@ class EventCoder:
         elif tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB" and \
                 head.head.lemma_.lower() in ("take", "participate", "engage") :
             light = head.head
+        elif tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "go" \
+                and "go" in (sense.get("light_only") or ()):
+            light = head.head  # "went on strike"
         elif tok.dep_ == "conj" and head.dep_ in ("dobj",) and head.head.lemma_.lower() in self.lex.light_verbs:
             light = head.head
         elif tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _SPANS_OF \
@@ -1341,7 +1401,15 @@ class EventCoder:
 
     @staticmethod
     def _dobj(tok: Token) -> Token | None:
-        return next((c for c in tok.children if c.dep_ in ("dobj",)), None)
+        obj = next((c for c in tok.children if c.dep_ in ("dobj",)), None)
+        if obj is None:
+            # "condemned as a crime Ruritania's crackdown": the object moved after the
+            # "as" phrase, which the parser reads as an apposition of it
+            as_ = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+            pobj = next((c for c in as_.children if c.dep_ == "pobj"), None) if as_ is not None else None
+            if pobj is not None:
+                obj = next((c for c in pobj.children if c.dep_ == "appos" and c.i > pobj.i), None)
+        return obj
 
     @staticmethod
     def _preps(tok: Token) -> dict[str, Token]:
@@ -1625,8 +1693,11 @@ class EventCoder:
 
     def _noun_targets(self, doc, noun: Token, sense: Sense, preps: dict[str, Token], light: Token | None) -> list[Arg]:
         light_preps = self._preps(light) if light is not None else {}
+        # "the withdrawal of the forces from Panama": the parser may hang it on the of-object
+        theme = next(iter(self._pobjs(preps["of"])), None) if "of" in preps else None
+        theme_preps = {k: v for k, v in self._preps(theme).items() if k != "of"} if theme is not None else {}
         for slot in sense.target:
-            for where in (preps, light_preps):
+            for where in (preps, light_preps, theme_preps):
                 if slot in where:
                     args = [a for a in self._args(doc, self._pobjs(where[slot]), slot) if a.actor]
                     if args:

@@ -66,6 +66,7 @@ class Lexicon:
     future_adjectives: frozenset[str]
     derived_modes: dict[str, dict[str, str]] = field(default_factory=dict)
     place_targeted: frozenset[str] = frozenset()
+    against_targeted: frozenset[str] = frozenset()
 
     def all_senses(self):
         for senses in self.verbs.values():
@@ -106,6 +107,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         future_adjectives=frozenset(data.get("future_adjectives") or ()),
         derived_modes={t: dict(m) for t, m in (data.get("derived_modes") or {}).items()},
         place_targeted=frozenset(data.get("place_targeted") or ()),
+        against_targeted=frozenset(data.get("against_targeted") or ()),
     )
 
 
