@@ -438,8 +438,12 @@ class Pipeline:
         # a meeting or a visit brings together people of different countries
         if not unknown or event.type == "CONSULT":
             return
-        # the other party's country is not the actor's ("Ruiz criticised Ghana")
-        taken = [(p.span.start, p.span.end) for p in event.source + event.target if p.span is not None]
+        # the other party's country is not the actor's ("Ruiz criticised Ghana"), but
+        # the place an act is done to is where its doers are ("threatened a curfew in
+        # Algiers"), unless they are armed forces, who may be abroad
+        taken = [(p.span.start, p.span.end) for p in event.source + event.target
+                 if p.span is not None and not (p.rule.startswith("place-of-act") and all(
+                     q.sector != "MIL" for q in event.source if q.country is None))]
 
         def party(m) -> bool:
             s, e = m.char_span(doc)
@@ -459,7 +463,7 @@ class Pipeline:
         here = {id(m): m for i in range(sent.start, sent.end) if (m := index.get(i)) is not None}
         countries = {c for m in here.values()
                      if m.kind in ("state", "subnational", "place", "organisation", "collective", "person")
-                     and not party(m) and (c := country_of(m)) and c != "IGO"}
+                     and not party(m) and (c := country_of(m)) and c not in SPECIAL_COUNTRY_CODES}
         demonyms = {id(sp): sp for i in range(sent.start, sent.end)
                     if (sp := labels.get(i)) is not None and sp.label_ == "DEMONYM"}
         for sp in demonyms.values():

@@ -264,6 +264,7 @@ class MentionFinder:
         self._people_taken_for_places(doc, mentions)
         self._titles_before_comma(doc, mentions)
         mentions = self._group_nouns_before_names(doc, mentions)
+        self._members_of_bodies(doc, mentions)
         doc._.mentions = mentions
         index: dict[int, Mention] = {}
         for m in mentions:
@@ -763,6 +764,26 @@ class MentionFinder:
             m.role_start, m.role_end = app.role_start, app.role_end
             m.rule = "ner:place-with-title-apposition"
             app.antecedent = m
+
+    @staticmethod
+    def _members_of_bodies(doc: Doc, mentions: list[Mention]) -> None:
+        """"Leaders of Romania's new government", "officials of the Kenyan army":
+        people of a body named after them are of its country."""
+        by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+        for m in mentions:
+            if m.kind not in ("collective", "description") or m.country is not None or m.end >= len(doc) \
+                    or doc[m.end].lower_ != "of":
+                continue
+            of = doc[m.end]
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+            body = by_token.get(pobj.i) if pobj is not None else None
+            if body is None or body is m or body.kind not in ("state", "organisation", "collective", "description") \
+                    or not body.country:
+                continue
+            m.country = body.country
+            if body.kind == "organisation" and body.name:
+                m.org = m.org or body.name
+            m.rule = f"{m.rule}+member-of-body"
 
     @staticmethod
     def _titles_before_comma(doc: Doc, mentions: list[Mention]) -> None:
