@@ -650,3 +650,18 @@ def test_going_on_strike_is_a_strike(events, sentence):
 
 def test_a_strike_mission_is_no_strike(events):
     assert not of_type(events("Israeli jets went on a strike mission on Monday.", PUBLISHED), "PROTEST")
+
+
+@pytest.mark.parametrize("sentence, type_, source, target", [
+    ("Kenya is opposed to the Ugandan plan.", "REJECT", "KEN", "UGA"),
+    ("Ghana is committed to the peace process.", "AGREE", "GHA", None),
+])
+def test_a_stance_stated_with_a_participle_is_held_by_its_subject(events, sentence, type_, source, target):
+    act = only(events(sentence, PUBLISHED), type_)
+    assert countries(act.source) == {source}
+    assert countries(act.target) == ({target} if target else set())
+
+
+def test_as_opposed_to_opposes_nothing(events):
+    assert not events("Training of Turkish pilots would be in Moscow, as opposed to decades of US training.",
+                      PUBLISHED)

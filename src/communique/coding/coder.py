@@ -25,6 +25,8 @@ from communique.nlp.mentions import Mention, sector_cues
 
 _SUBJ = ("nsubj", "csubj")
 _PASS_SUBJ = ("nsubjpass", "csubjpass")
+# participles that state their subject's stance: "is opposed to", "is committed to"
+_STANCE_PARTICIPLES = frozenset({"oppose", "commit", "dedicate", "devote"})
 _RELATIVE = {"who", "which", "that", "whom"}
 _NEG = {"not", "n't", "never", "no"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
@@ -501,7 +503,9 @@ class EventCoder:
                 r = m.resolved
                 if id(r) in sources or r.kind == "pronoun":
                     continue
-                cand.targets = [Arg(tok, m, "clause")]
+                # ("threatened to impose a curfew in Algiers": the place of the act it is about)
+                where = tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at", "into", "across", "throughout")
+                cand.targets = [Arg(tok, m, "place-of-act:clause" if where else "clause")]
                 cand.reasons.append(f"target from the clause '{clause.text}'")
                 return
 
@@ -739,6 +743,14 @@ class EventCoder:
             tok.dep_ == "acl" or any(c.dep_ == "prep" and c.lower_ in ("at", "by", "during") for c in tok.children))
         passive = any(c.dep_ in _PASS_SUBJ for c in tok.children) or any(
             c.dep_ == "auxpass" for c in tok.children) or reduced_relative
+        if tok.lemma_.lower() == "oppose" and tok.i > 0 and doc[tok.i - 1].lower_ == "as":
+            return reject("'as opposed to' contrasts, it opposes nothing")
+        stance_holder = None
+        if passive and tok.lemma_.lower() in _STANCE_PARTICIPLES and not any(c.dep_ == "agent" for c in tok.children):
+            # "Israel is opposed to the mediation", "Vietnam is committed to reform": a
+            # stance its subject holds, not something done to it
+            passive = False
+            stance_holder = next((c for c in tok.children if c.dep_ in _PASS_SUBJ), None)
         dobj = self._dobj(tok)
         if dobj is None and sense.pos == "PHRASE":
             last = span[-1]
@@ -816,7 +828,8 @@ class EventCoder:
             return reject("the subject is a text, not an actor")
 
         # arguments
-        subjects = self._subjects(doc, tok)
+        subjects = self._args(doc, [stance_holder], "subject") if stance_holder is not None \
+            else self._subjects(doc, tok)
         sources: list[Arg] = []
         targets: list[Arg] = []
         if passive:
@@ -1609,7 +1622,9 @@ class EventCoder:
         if depth >= 3:
             return []
         # control and coordination: "agreed to cooperate", "met X and thanked him"
-        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") and verb.head.i != verb.i:
+        # ("Kenya is opposed to": a participle the parser hangs on "is" as its complement)
+        stance = verb.dep_ == "acomp" and verb.lemma_.lower() in _STANCE_PARTICIPLES
+        if (verb.dep_ in ("xcomp", "conj", "advcl", "pcomp", "ccomp") or stance) and verb.head.i != verb.i:
             head = verb.head
             if head.dep_ == "prep":
                 # "thanked X for inviting him", "accused X of shelling": X did it
