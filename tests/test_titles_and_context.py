@@ -441,3 +441,14 @@ def test_who_threatens_to_act_on_a_capital_is_of_its_country(events):
     threat = only(events("President Ana Ruiz threatened to impose a curfew in Nairobi.", PUBLISHED), "THREATEN")
     assert one(threat.target).rule.startswith("place-of-act")
     assert one(threat.source).country == "KEN"
+
+
+def test_an_unknown_body_whose_name_works_across_borders_is_non_governmental(events):
+    criticism = only(events("The Pan-African Lawyers Forum criticised Kenya on Monday.", PUBLISHED), "ACCUSE")
+    forum = one(criticism.source)
+    assert forum.country == "NGO"
+
+
+def test_the_ilo_speaks_through_the_international_labour_office(events):
+    criticism = only(events("The International Labour Office criticised Kenya on Monday.", PUBLISHED), "ACCUSE")
+    assert one(criticism.source).country == "IGO"

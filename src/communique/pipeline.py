@@ -32,6 +32,7 @@ from communique.model import (
 )
 from communique.nlp import build_nlp
 from communique.nlp.components import load_kb
+from communique.nlp.mentions import TRANSNATIONAL
 from communique.text import fold, time_stamps
 from communique.ontology import cameo as cameo_code, detect_contexts, plover_types
 from communique.place import Gazetteer
@@ -42,8 +43,6 @@ _HISTORICAL_DAYS = 366
 # Verbal acts: made where the actor speaks from when no place is stated.
 # "international rights groups", "foreign journalists": groups that say they are from elsewhere
 _ABROAD = re.compile(r"\b(?:international|foreign|global|western|regional|world)\b", re.I)
-# an organisation so named works across borders: "International Labour Office", "Association of African Jurists"
-_BEYOND_BORDERS = re.compile(r"\b(?:international|world|global|regional|african|european|asian|continental)\b", re.I)
 _LOCATIVE = frozenset({"in", "at", "near", "into", "outside", "across", "throughout", "from", "inside"})
 # organisations that work inside one country: parties, unions, rebels, courts, police
 _HOME_SECTORS = frozenset({"PTY", "LAB", "OPP", "REB", "PRM", "COP", "JUD", "LEG", "EDU", "REL"})
@@ -434,7 +433,7 @@ class Pipeline:
                    and (p.kind in ("person", "collective")
                         # a group the knowledge base does not know: "the Islamic Salvation Front"
                         or (p.kind == "organisation" and p.sector in _HOME_SECTORS
-                            and self.kb.get(p.actor_id) is None and not _BEYOND_BORDERS.search(p.name or "")))]
+                            and self.kb.get(p.actor_id) is None and not TRANSNATIONAL.search(p.name or "")))]
         # a meeting or a visit brings together people of different countries
         if not unknown or event.type == "CONSULT":
             return

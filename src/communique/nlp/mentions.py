@@ -45,6 +45,8 @@ _TITLE_MODIFIERS = {"junior", "senior", "deputy", "vice", "former", "acting", "t
 _ORGAN_WORDS = {"council", "committee", "executive", "secretariat", "commission", "board", "assembly",
                 "conference", "presidium", "bureau", "permanent", "general", "security", "standing"}
 _ORG_HEADS = {"party", "movement", "front", "alliance", "coalition", "group", "union", "bloc", "faction"}
+# words by which an organisation's name says it works across borders
+TRANSNATIONAL = re.compile(r"(?i)\b(?:international|world|global|regional|african|european|asian|continental)\b")
 _ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|representative|delegate|emissary)s?\b")
 _SUBNATIONAL_NOUNS = {"municipal", "city", "provincial", "regional", "local", "state", "municipality", "province"}
 # bodies that act as one even unnamed: "the military was behind it", "law enforcement charged him"
@@ -624,8 +626,13 @@ class MentionFinder:
             if prev is not None and prev.label_ in {"DEMONYM", "STATE", "CAPITAL"}:
                 country = self.kb.country_code_for(prev.kb_id_)
         sector = sector_from_words(sp.text)
+        rule = "ner:organisation"
+        if country is None and sector in (None, "CVL") and TRANSNATIONAL.search(sp.text):
+            # "the Third World Water Forum", "the Association of African Jurists": a body the
+            # knowledge base does not know, working across borders, is a non-governmental one
+            country, rule = "NGO", "ner:organisation:transnational"
         return Mention(sp.start, sp.end, "organisation", name=sp.text, name_start=sp.start, name_end=sp.end,
-                       country=country, sector=sector, rule="ner:organisation")
+                       country=country, sector=sector, rule=rule)
 
     @staticmethod
     def _organ_before(doc: Doc, sp: SpacySpan) -> int | None:
