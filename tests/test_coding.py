@@ -665,3 +665,39 @@ def test_a_stance_stated_with_a_participle_is_held_by_its_subject(events, senten
 def test_as_opposed_to_opposes_nothing(events):
     assert not events("Training of Turkish pilots would be in Moscow, as opposed to decades of US training.",
                       PUBLISHED)
+
+
+def test_a_demanded_withdrawal_is_demanded_of_those_to_withdraw(events):
+    demand = only(events("Kenya demanded the withdrawal of Ugandan troops from Somalia.", PUBLISHED), "REQUEST")
+    assert countries(demand.target) == {"UGA"}
+
+
+def test_a_demand_that_a_party_act_is_made_of_that_party(events):
+    demand = only(events("Ghana demanded that Togo ease restrictions on Nigerian traders.", PUBLISHED), "REQUEST")
+    assert countries(demand.target) == {"TGO"}
+
+
+def test_part_of_a_programme_keeps_the_programmes_beneficiary(events):
+    suspension = only(events("Japan suspended part of its aid program for Myanmar.", PUBLISHED), "SANCTION")
+    assert countries(suspension.target) == {"MMR"}
+
+
+def test_a_place_on_the_objects_phrase_is_where_the_act_was_done(events):
+    attack = only(events("Taliban guerrillas blew up three power lines leading into Kabul.", PUBLISHED), "ASSAULT")
+    assert countries(attack.target) == {"AFG"}
+
+
+def test_a_states_ally_is_not_that_state(events):
+    killing = only(events("Hezbollah guerrillas killed a commander of Israel's militia ally on Sunday.", PUBLISHED),
+                   "ASSAULT")
+    assert "ISR" not in countries(killing.target)
+
+
+def test_a_network_named_before_its_leaders_name_is_the_actor(events):
+    threat = only(events("Osama bin Laden's al-Qaeda network threatened the United States.", PUBLISHED), "THREATEN")
+    assert names(threat.source) == {"al-Qaeda"}
+
+
+def test_a_states_mission_at_an_organisation_is_the_states(events):
+    criticism = only(events("China's UN mission criticised the resolution.", PUBLISHED), "ACCUSE")
+    assert countries(criticism.source) == {"CHN"}

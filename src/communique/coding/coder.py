@@ -87,7 +87,12 @@ _SPEECH = {"note", "say", "stress", "emphasize", "emphasise", "point", "state", 
 _DONE_TO = {"arrest", "detention", "jailing", "imprisonment", "killing", "murder", "assassination", "execution",
             "death", "deportation", "expulsion", "sentencing", "conviction", "abduction", "kidnapping", "torture",
             "disappearance", "eviction", "dismissal", "ouster", "removal", "extradition"}
-_QUANTITIES = {"tens", "hundreds", "thousands", "dozens", "scores", "millions", "hundred", "thousand", "dozen"}
+_QUANTITIES = {"tens", "hundreds", "thousands", "dozens", "scores", "millions", "hundred", "thousand", "dozen",
+               "part", "portion"}
+# a state's people and offices at an organisation: "China's UN mission"
+_POSTINGS = {"mission", "delegation", "ambassador", "envoy", "representative", "embassy", "office"}
+# nouns naming another party by its tie to the possessor: "Israel's ally" is not Israel
+_RELATIONS = {"ally", "partner", "proxy", "neighbour", "neighbor", "rival", "enemy", "foe", "friend", "client"}
 _NECESSARY = {"important", "necessary", "essential", "vital", "crucial", "imperative", "critical", "key", "time"}
 # acts a decision puts into effect at once ("decided to lift the curfew")
 _DECIDED_ACTS = {"CONCEDE", "SANCTION", "COERCE", "RETREAT", "MOBILIZE", "REJECT", "AID"}
@@ -443,6 +448,22 @@ class EventCoder:
                 cand.reasons.append(f"target: named by 'against' in '{tok.head.text} {tok.text} ...'")
                 return
 
+    @staticmethod
+    def _places_on(obj: Token) -> list[Token]:
+        """Locative prepositions within an object's phrase, nearest first, not inside
+        clauses of their own: "lines leading into Kabul", "the chief of a militia in
+        southern Lebanon"."""
+        found = []
+        for t in obj.subtree:
+            if t.dep_ != "prep" or t.lower_ not in ("in", "into", "near", "outside", "inside", "across"):
+                continue
+            node, hops = t.head, 1
+            while node.i != obj.i and hops <= 4 and node.dep_ not in ("relcl", "ccomp", "advcl"):
+                node, hops = node.head, hops + 1
+            if node.i == obj.i:
+                found.append((hops, t.i, t))
+        return [t for _, _, t in sorted(found)]
+
     def _place_as_target(self, doc: Doc, cand: Candidate) -> None:
         """"Ruritania lifted the curfew in Freedonia", "protesters rallied in Lagos":
         an act done to a place, with no target named, targets the country where it
@@ -454,11 +475,11 @@ class EventCoder:
         index = doc._.mention_index or {}
         obj = self._dobj(cand.anchor)
         people = obj is not None and (obj.lemma_.lower() in _PEOPLE or obj.lemma_.lower() in sector_cues()[1])
-        if people or (obj is not None and any(c.dep_ == "nummod" for c in obj.children)):
+        if people or (obj is not None and obj.i in index and any(c.dep_ == "nummod" for c in obj.children)):
             return  # "arrested seven IS members in Anbar": done to people the text counts, not to Iraq
-        # "suspended aid deliveries in Baghdad": the place may hang on the object
-        on_object = [o for p in (obj.children if obj is not None else ()) if p.dep_ == "prep" and p.lower_ == "in"
-                     for o in self._pobjs(p)]
+        # "suspended aid deliveries in Baghdad", "blew up power lines leading into Kabul":
+        # the place may hang on the object
+        on_object = [o for p in self._places_on(obj) for o in self._pobjs(p)] if obj is not None else []
         for tok in cand.place_tokens + on_object:
             m = index.get(tok.i)
             if m is None or m.resolved.kind not in ("state", "subnational", "place") or m.resolved.country == "IGO":
@@ -489,7 +510,10 @@ class EventCoder:
         for clause in clauses:
             inner = next((c for c in sentence_cands if c is not cand and c.anchor.i == clause.i), None)
             if inner is not None:
-                found = [a for a in inner.targets if a.actor and id(a.actor) not in sources]
+                # a demand is made of whoever is to act: "demanded that Israel ease restrictions on ..."
+                found = [a for a in inner.sources if a.actor and id(a.actor) not in sources] \
+                    if cand.type == "REQUEST" else []
+                found = found or [a for a in inner.targets if a.actor and id(a.actor) not in sources]
                 if found:
                     cand.targets = found
                     cand.reasons.append(f"target from the embedded '{inner.trigger.text}'")
@@ -1433,6 +1457,16 @@ class EventCoder:
         # "met with X" where the parser hangs "with X" on the object
         return out
 
+    def _object_preps(self, obj: Token) -> dict[str, Token]:
+        """The prepositions of an object, and of what it counts: "suspended part of an
+        aid programme for Bosnia"."""
+        preps = self._preps(obj)
+        if obj.lower_ in _QUANTITIES and "of" in preps:
+            counted = next(iter(self._pobjs(preps["of"])), None)
+            if counted is not None:
+                preps = {**self._preps(counted), **{k: v for k, v in preps.items() if k != "of"}}
+        return preps
+
     @staticmethod
     def _pobjs(prep: Token) -> list[Token]:
         return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
@@ -1490,7 +1524,8 @@ class EventCoder:
                         return named
         if m is not None:
             return m
-        # "tens of thousands of students", "four of them": the people counted
+        # "tens of thousands of students", "four of them", "part of an aid programme": the
+        # people or thing counted
         while tok.lower_ in _QUANTITIES or (tok.like_num and tok.dep_ in ("nsubj", "nsubjpass", "dobj")):
             of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
@@ -1505,10 +1540,16 @@ class EventCoder:
         for _depth in range(3):
             nxt = []
             for t in frontier:
-                for c in t.children:
+                # the name the thing bears before the name of its owner: in "Osama bin
+                # Laden's al-Qaeda network" the network is al-Qaeda (but "China's UN
+                # mission" is China's, the UN being where it is posted)
+                posting = t.lemma_.lower() in _POSTINGS
+                for c in sorted(t.children, key=lambda c: c.dep_ == "poss" and not posting):
                     if c.i in seen or c.dep_ in ("relcl", "acl", "advcl", "ccomp", "punct", "cc", "conj"):
                         continue
                     seen.add(c.i)
+                    if c.dep_ == "poss" and t.lemma_.lower() in _RELATIONS:
+                        continue  # "the deputy chief of Israel's militia ally": the ally is not Israel
                     if c.i in index:
                         return index[c.i]
                     if owner is None and c.dep_ in ("amod", "compound", "poss", "nmod"):
@@ -1664,6 +1705,13 @@ class EventCoder:
         return []
 
     def _targets(self, doc: Doc, tok: Token, sense: Sense, dobj: Token | None, preps: dict[str, Token]) -> list[Arg]:
+        of = self._preps(dobj).get("of") if dobj is not None else None
+        if of is not None and any(s.type == "RETREAT" for s in self.lex.nouns.get(dobj.lemma_.lower(), ())):
+            # "demanded the withdrawal of Serbian forces from Bosnia": who is to withdraw,
+            # not the place left
+            args = [a for a in self._args(doc, self._pobjs(of), "object-agent") if a.actor]
+            if args:
+                return args
         for slot in sense.target:
             if slot in ("dobj", "dobj_actor", "dobj_owner"):
                 if dobj is None:
@@ -1686,8 +1734,8 @@ class EventCoder:
                 args = [a for a in self._args(doc, d, "indirect-object") if a.actor]
                 if args:
                     return args
-            elif slot in preps or (dobj is not None and slot in self._preps(dobj)):
-                prep = preps.get(slot) or self._preps(dobj)[slot]
+            elif slot in preps or (dobj is not None and slot in self._object_preps(dobj)):
+                prep = preps.get(slot) or self._object_preps(dobj)[slot]
                 args = [a for a in self._args(doc, self._pobjs(prep), slot) if a.actor]
                 if args:
                     return args
