@@ -247,3 +247,27 @@ def test_a_visited_capital_is_where_the_visit_took_place(events):
     visit = only(events("Foreign Minister Sergey Lavrov visited Astana on 14 March 2023.", PUBLISHED), "CONSULT")
     assert visit.mode == "visit"
     assert visit.location is not None and visit.location.name == "Astana"
+
+
+# --- the place of an incident told in another sentence ------------------------------------------
+
+
+def test_where_the_fighting_broke_out_places_the_killing_told_before(events):
+    evts = events("Two soldiers were killed on Monday when rebels attacked an army post. "
+                  "The fighting broke out near the Malian town of Gao.", PUBLISHED)
+    for attack in [e for e in evts if e.type == "ASSAULT"]:
+        assert (attack.location.name, attack.location.country) == ("Gao", "MLI")
+        assert attack.location.rule == "where the incident happened, told in another sentence"
+
+
+def test_an_unknown_place_in_a_known_region_is_named_as_the_text_names_it(events):
+    evts = events("A border guard was killed in a clash with rebels on Tuesday. "
+                  "The firefight broke out in the Kekh area close to the Tajik city of Isfara.", PUBLISHED)
+    killing = only(evts, "ASSAULT")
+    assert (killing.location.name, killing.location.country) == ("Kekh area", "TJK")
+
+
+def test_a_place_stated_in_the_acts_own_sentence_is_kept(events):
+    evts = events("Rebels killed two soldiers on Monday in Bamako. "
+                  "The clash took place in the Sahel region of Niger.", PUBLISHED)
+    assert only(evts, "ASSAULT").location.name == "Bamako"

@@ -43,6 +43,8 @@ _HISTORICAL_DAYS = 366
 # Verbal acts: made where the actor speaks from when no place is stated.
 # "international rights groups", "foreign journalists": groups that say they are from elsewhere
 _ABROAD = re.compile(r"\b(?:international|foreign|global|western|regional|world)\b", re.I)
+# verbs that tell where an incident happened, with the particle or object they need
+_HAPPENED = {"break": "out", "take": "place", "occur": "", "erupt": "", "happen": ""}
 _LOCATIVE = frozenset({"in", "at", "near", "into", "outside", "across", "throughout", "from", "inside"})
 # organisations that work inside one country: parties, unions, rebels, courts, police
 _HOME_SECTORS = frozenset({"PTY", "LAB", "OPP", "REB", "PRM", "COP", "JUD", "LEG", "EDU", "REL"})
@@ -271,6 +273,7 @@ class Pipeline:
             self._consult_direction_by_place(event, cand)
             events.append(event)
 
+        self._incident_places(doc, events)
         self._inherit_from_gatherings(doc, events, cands_by_event)
         events = self._merge_duplicates(events, names, text)
         for e in events:
@@ -600,8 +603,13 @@ class Pipeline:
         return None
 
     def _attached_place(self, doc: Doc, cand: Candidate) -> Place | None:
+        return self._place_at(doc, cand.place_tokens)
+
+    def _place_at(self, doc: Doc, tokens: Iterable[Token], in_a_country: bool = False) -> Place | None:
+        """The first of these tokens that names a place the gazetteer knows (and
+        that lies in a country, if asked)."""
         index = doc._.mention_index or {}
-        for tok in cand.place_tokens:
+        for tok in tokens:
             m = index.get(tok.i)
             if m is not None and m.name:
                 s, e = m.char_span(doc)
@@ -621,6 +629,14 @@ class Pipeline:
                     if country is None:
                         continue
                     left = min(c.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod"))
+                    # "the Malian town of Gao": the town's own name, when the text gives it
+                    named = next((o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
+                                  for o in p.children if o.dep_ == "pobj" and o.pos_ == "PROPN"), None)
+                    if named is not None:
+                        first = min(t.i for t in named.subtree)
+                        return Place(doc[first:named.i + 1].text, country, None, None, None,
+                                     Span(doc[first].idx, named.idx + len(named)),
+                                     "attached to the event:country-of-modifier")
                     return Place(doc[left:tok.i + 1].text, country, None, None, None,
                                  Span(doc[left].idx, tok.idx + len(tok)), "attached to the event:country-of-modifier")
                 elif ent is None:
@@ -634,11 +650,48 @@ class Pipeline:
                 if entry is not None:
                     capital = entry.capitals[0] if entry.capitals and "capital" in doc[m.start:m.end].text.lower() else None
                     place = self.gazetteer.lookup(capital or entry.name)
-            if place is None:
+            if place is None or (in_a_country and not place.country):
                 continue
             return Place(place.name if m is None or m.kind != "organisation" else name, place.country,
                          place.lat, place.lon, place.geonameid, Span(s, e), "attached to the event")
         return None
+
+    def _incident_places(self, doc: Doc, events: list[Event]) -> None:
+        """"One guard was killed in a clash on Tuesday. ... The firefight broke out in
+        the Kekh area near the Tajik city of Isfara": a sentence telling where an
+        incident broke out, took place or occurred places the events of its kind
+        that have no place of their own in their sentence."""
+        unplaced = [e for e in events if e.asserted and (e.location is None or not e.location.rule.startswith("attached"))]
+        if not unplaced:
+            return
+        nouns = self.nlp.get_pipe("communique_events").lex.nouns
+        for tok in doc:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ != "VERB" or lemma not in _HAPPENED or (
+                    _HAPPENED[lemma] and not any(c.lower_ == _HAPPENED[lemma] for c in tok.children)):
+                continue
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            types = {sense.type for sense in nouns.get(subj.lemma_.lower(), ())} if subj is not None else set()
+            if not types:
+                continue
+            # "in the Kekh area close to the Tajik city of Isfara": the first place named there
+            heads = [o for p in tok.children if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "on")
+                     for o in p.children if o.dep_ == "pobj"]
+            words = [t for h in heads for t in h.subtree if t.pos_ in ("PROPN", "NOUN")]
+            place = self._place_at(doc, sorted(words, key=lambda t: t.pos_ != "PROPN"), in_a_country=True)
+            if place is None:
+                continue
+            if heads and place.span is not None and place.span.start > heads[0].idx and any(
+                    t.pos_ == "PROPN" for t in heads[0].lefts):
+                # named by the place it lies in: keep the name the text gives
+                first = heads[0]
+                left = min(t.i for t in first.subtree if t.i <= first.i and t.dep_ != "det")
+                place = Place(doc[left:first.i + 1].text, place.country, place.lat, place.lon, None,
+                              Span(doc[left].idx, first.idx + len(first)), place.rule)
+            for e in unplaced:
+                if e.type in types:
+                    e.location = Place(place.name, place.country, place.lat, place.lon, place.geonameid,
+                                       place.span, "where the incident happened, told in another sentence")
 
     def _country_of_modifier(self, doc: Doc, noun: Token) -> str | None:
         """The country a place noun's modifier names: "the US city", "a Kenyan port"."""
