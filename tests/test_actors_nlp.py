@@ -230,6 +230,14 @@ def test_a_pronoun_is_never_its_own_verbs_other_argument(events):
     assert one(invitation.target).name == "Anthony Albanese"
 
 
+def test_a_possessive_is_its_clauses_subject(events):
+    """"She told him of her meetings": her is she, not him."""
+    evts = events("Foreign Minister Ana Ruiz met President Tomas Berg in Lima on Monday. "
+                  "She told him of her meetings with business leaders in Quito.", PUBLISHED)
+    meetings = [e for e in evts if e.type == "CONSULT" and e.location and e.location.name == "Quito"]
+    assert meetings and one(meetings[0].source).name == "Ana Ruiz"
+
+
 # --- offsets -------------------------------------------------------------------------------------------
 
 TYPESET = ("In Astana on\u00a014\u00a0March\u00a02023, Foreign\u00a0Minister Sergey\u00a0Lavrov met President "

@@ -317,6 +317,20 @@ class Coreference:
         excluded_tokens = _coarguments(doc, tok)
         index = doc._.mention_index or {}
         excluded = {id(index[i].resolved) for i in excluded_tokens if i in index}
+        if tok.dep_ == "poss":
+            # "He told her of his meetings": a possessive is free to be its clause's
+            # subject, and is most likely that
+            verb = _governing_verb(tok)
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) if verb else None
+            owner = index.get(subj.i) if subj is not None and subj.i < tok.i else None
+            if owner is not None and owner is not m:
+                r = owner.resolved
+                person = low in ("his", "her")
+                if (r.kind == "person" or (r.kind == "description" and r.role and not r.plural)) == person \
+                        and (low != "their" or r.plural or r.kind in ("state", "organisation")):
+                    m.antecedent = r
+                    m.rule = f"{m.rule}->subject"
+                    return
         sent = tok.sent
         want_person = low in ("he", "him", "his", "she", "her", "hers", "himself", "herself")
         want_plural = low in ("they", "them", "their", "theirs")
