@@ -701,3 +701,56 @@ def test_a_network_named_before_its_leaders_name_is_the_actor(events):
 def test_a_states_mission_at_an_organisation_is_the_states(events):
     criticism = only(events("China's UN mission criticised the resolution.", PUBLISHED), "ACCUSE")
     assert countries(criticism.source) == {"CHN"}
+
+
+# --- meetings told again, several meetings, and who took part in a gathering ---------------------
+
+
+def test_someones_meetings_are_not_the_one_meeting_told_before(events):
+    evts = events("Foreign Minister Ana Ruiz met President Tomas Berg in Lima on Monday. "
+                  "She told him of her meetings with business leaders in Quito.", PUBLISHED)
+    assert len(of_type(evts, "CONSULT")) == 2
+
+
+def test_a_speech_at_two_gatherings_is_taking_part_in_both(events):
+    evts = events("Ana Ruiz praised Tomas Berg's speech at the Security Council debate and at the Lima Climate "
+                  "Summit.", PUBLISHED)
+    attended = [e for e in of_type(evts, "CONSULT") if e.mode == "multilateral"]
+    assert len(attended) == 2
+    assert all(names(e.source) == {"Tomas Berg"} for e in attended)
+    # an act judged in passing is not dated by the story
+    assert all(e.date is None for e in attended)
+
+
+def test_those_who_attended_a_gathering_took_part_in_it(events):
+    evts = events("The 12th meeting of the Council of Foreign Ministers of the Andean Union was held in Lima on "
+                  "Monday. It was attended by delegations of Peru, Chile and Bolivia.", PUBLISHED)
+    meeting = only(evts, "CONSULT")
+    assert {"PER", "CHL", "BOL"} <= countries(meeting.source)
+    assert len(meeting.mentions) == 1
+
+
+def test_a_decision_of_a_gathering_is_the_bodys_not_the_attending_delegations(events):
+    evts = events("The 12th meeting of the Council of Foreign Ministers of the Andean Union was held in Lima on "
+                  "Monday. It was attended by delegations of Peru, Chile and Bolivia. "
+                  "A decision was taken on holding a joint exercise in 2024.", PUBLISHED)
+    decision = only(evts, "AGREE")
+    assert not {"PER", "CHL", "BOL"} & countries(decision.source)
+
+
+def test_a_gathering_told_in_the_headline_and_the_lead_keeps_the_leads_sentence_as_evidence(extract):
+    text = ("Regular meeting of SCO Foreign Ministers Council held in Astana\n\n"
+            "On 5 April 2023, the 12th meeting of the Council of Foreign Ministers of the SCO was held in Astana.")
+    meeting = only(extract(text, PUBLISHED).events, "CONSULT")
+    assert meeting.evidence.startswith("On 5 April 2023")
+    assert [text[m.start:m.end] for m in meeting.mentions] == ["meeting"]
+    assert meeting.mentions[0].start < text.index("\n")
+
+
+def test_a_headline_naming_the_host_of_a_gathering_is_that_gathering(extract):
+    text = ("Astana hosts regular SCO meeting\n\n"
+            "On 5 April 2023, the 12th meeting of the Council of Foreign Ministers of the SCO was held in Astana.")
+    meeting = only(extract(text, PUBLISHED).events, "CONSULT")
+    assert len(of_type(extract(text, PUBLISHED).events, "CONSULT")) == 1
+    assert meeting.evidence.startswith("On 5 April 2023")
+    assert [text[m.start:m.end] for m in meeting.mentions] == ["hosts"]

@@ -43,6 +43,8 @@ _HISTORICAL_DAYS = 366
 # Verbal acts: made where the actor speaks from when no place is stated.
 # "international rights groups", "foreign journalists": groups that say they are from elsewhere
 _ABROAD = re.compile(r"\b(?:international|foreign|global|western|regional|world)\b", re.I)
+# plural nouns of meeting: several meetings, never a restatement of one
+_SEVERAL_MEETINGS = frozenset({"meetings", "visits", "contacts", "consultations", "conversations", "encounters"})
 # verbs that tell where an incident happened, with the particle or object they need
 _HAPPENED = {"break": "out", "take": "place", "occur": "", "erupt": "", "happen": ""}
 _LOCATIVE = frozenset({"in", "at", "near", "into", "outside", "across", "throughout", "from", "inside"})
@@ -134,6 +136,16 @@ def _absorb(whole: Extraction, part: Extraction, offset: int) -> None:
     whole.topics.extend(t for t in part.topics if t not in whole.topics)
     if whole.reference_date is None:
         whole.reference_date = _shift(part.reference_date, offset) if part.reference_date else None
+
+
+def _in_headline(e: Event, text: str) -> bool:
+    """Whether an event is told in a headline: a short first line with no final stop."""
+    s, end = e.sentence_span.start, e.sentence_span.end
+    raw = text[s:end]
+    line = raw.rstrip()
+    after = raw[len(line):] + text[end:end + 2]
+    return s < 600 and bool(line) and not line.endswith((".", "!", "?", '"', "\u201d", ":")) and \
+        (end >= len(text) or "\n" in after)
 
 
 class Pipeline:
@@ -780,7 +792,17 @@ class Pipeline:
         the premier", "the credit line given by India")."""
         tok = cand.anchor
         if cand.gathering is not None:
-            return tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl")
+            if tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during") and tok.head.head.dep_ in ("acl", "relcl", "advcl"):
+                return True
+            # "praised her speech at the debate and at the Summit": the venue of a judged act
+            node = tok
+            for _ in range(6):
+                if node.head.i == node.i or (node.pos_ == "VERB" and node.dep_ != "pobj" and node.i != tok.i):
+                    return False
+                if node.pos_ == "NOUN" and node.dep_ == "dobj" and node.head.lemma_.lower() in _APPRAISING:
+                    return True
+                node = node.head
+            return False
         if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _APPRAISING:
             return True  # "praised the Secretary-General's speech at the debate": an earlier act, judged now
         return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN")
@@ -809,7 +831,15 @@ class Pipeline:
             if name is not None:
                 same = next((g for g in gatherings if self._same_gathering(names[id(g)], name)), None)
                 if same is not None:
+                    if _in_headline(same, text) and not _in_headline(e, text):
+                        # the story's sentence, not the headline's, is the evidence
+                        same.trigger_span, e.trigger_span = e.trigger_span, same.trigger_span
+                        same.sentence_span, same.evidence = e.sentence_span, e.evidence
                     same.mentions.append(e.trigger_span)
+                    # "It was attended by A, B and C": those who took part, told again
+                    # (two organs of one body are two parties: its Council and its Executive Committee)
+                    known = {(p.actor_id, p.name) for p in same.source}
+                    same.source.extend(p for p in e.source if (p.actor_id, p.name) not in known)
                     if same.date is None or (e.date and same.date.rule.startswith("carried")):
                         same.date = same.date if e.date is None else e.date
                     continue
@@ -820,7 +850,8 @@ class Pipeline:
             # CONSULT: one meeting however it is worded; other types: the same
             # words restated (two different praises are two acts)
             act = "" if e.type == "CONSULT" else e.rule
-            key = (e.type, key_sides, act, e.date.value if e.date else None, e.asserted)
+            # (but taking part in two named gatherings is two acts)
+            key = (e.type, key_sides, act, e.date.value if e.date else None, e.asserted, name)
             first = seen.get(key)
             if first is not None and (src or tgt):
                 first.mentions.append(e.trigger_span)
@@ -829,7 +860,7 @@ class Pipeline:
                 continue
             seen[key] = e
             kept.append(e)
-        kept = self._merge_restated_meetings(kept, names)
+        kept = self._merge_restated_meetings(kept, names, text)
         return self._merge_headlines(kept, names, text)
 
     def _merge_headlines(self, events: list[Event], names: dict[int, str], text: str) -> list[Event]:
@@ -838,19 +869,15 @@ class Pipeline:
         event in a headline is the story's event of the same type that shares
         one of its parties or names no party of its own, on a compatible date."""
         def headline(e: Event) -> bool:
-            s, end = e.sentence_span.start, e.sentence_span.end
-            raw = text[s:end]
-            line = raw.rstrip()
-            after = raw[len(line):] + text[end:end + 2]
-            return s < 600 and bool(line) and not line.endswith((".", "!", "?", '"', "\u201d", ":")) and \
-                (end >= len(text) or "\n" in after)
+            return _in_headline(e, text)
 
         def parties(e: Event) -> set[str]:
             return {p.actor_id for p in e.source + e.target if p.name}
 
         def compatible(a: Event, b: Event) -> bool:
-            # a headline is dated loosely (often by its publication day): the month decides
-            if a.date is None or b.date is None:
+            # a headline is dated loosely (often by its publication day): the month decides,
+            # unless the headline's date is only the publication's
+            if a.date is None or b.date is None or a.date.rule.startswith(("publication", "reference")):
                 return True
             x, y = a.date.value[:7], b.date.value[:7]
             return x.startswith(y) or y.startswith(x)
@@ -881,7 +908,11 @@ class Pipeline:
                           and ((e.type != "CONSULT" and (mine & parties(k) or not mine))
                                or (e.type == "CONSULT" and id(k) in names and mine & parties(k))
                                or (e.type == "CONSULT" and bodies and len(bodies) == len(e.source + e.target)
-                                   and bodies <= affiliations(k)))), None)
+                                   and bodies <= affiliations(k))
+                               # "Astana hosts regular Union meeting": the gathering held there
+                               or (e.type == "CONSULT" and e.mode == "multilateral" and id(k) in names
+                                   and e.rule.startswith("verb:host") and k.location is not None
+                                   and k.location.country in {p.country for p in e.source if p.country}))), None)
             if story is None:
                 continue
             story.mentions.append(e.trigger_span)
@@ -892,7 +923,7 @@ class Pipeline:
         return out
 
     @staticmethod
-    def _merge_restated_meetings(events: list[Event], names: dict[int, str]) -> list[Event]:
+    def _merge_restated_meetings(events: list[Event], names: dict[int, str], text: str = "") -> list[Event]:
         """A headline and the lead restate one meeting with other words for the
         same people ("Ruiz holds talks with Ruritanian counterpart" / "Ana
         Ruiz held talks with her Ruritanian counterpart Tomas Berg"): CONSULTs
@@ -918,9 +949,14 @@ class Pipeline:
                     keys.add("country:" + p.country)
             return keys
 
+        def several(e: Event) -> bool:
+            # "his meetings with heads of agencies": many meetings, not the one told before
+            word = text[e.trigger_span.start:e.trigger_span.end].lower()
+            return word.split()[-1] in _SEVERAL_MEETINGS if word else False
+
         out: list[Event] = []
         for e in events:
-            if e.type != "CONSULT" or id(e) in names or not e.asserted:
+            if e.type != "CONSULT" or id(e) in names or not e.asserted or several(e):
                 out.append(e)
                 continue
             earlier = [k for k in out if k.type == "CONSULT" and id(k) not in names and k.asserted

@@ -583,8 +583,10 @@ class EventCoder:
         # "The Council met in Tashkent. ... A decision was taken on ...": decisions and
         # approvals without an agent are the meeting's, told just before
         if cand.type in ("AGREE", "SUPPORT"):
+            # (the body that met decides, not the delegations listed as attending it)
             meeting = next((p for p in reversed(earlier) if p.gathering is not None and p.sentence.start < sent_start
-                            and cand.sentence.start - p.sentence.end < 600 and any(a.actor for a in p.sources)), None)
+                            and cand.sentence.start - p.sentence.end < 600 and any(a.actor for a in p.sources)
+                            and p.rule != "gathering:attended-by"), None)
             if meeting is not None:
                 cand.sources = [a for a in meeting.sources if a.actor]
                 cand.at_gathering = cand.at_gathering or meeting.anchor
@@ -695,6 +697,11 @@ class EventCoder:
                 return
         if tok.pos_ == "VERB" and tok.dep_ == "amod":
             return  # "visiting Australian Foreign Minister", "detained journalists": a modifier, not an act here
+        if tok.pos_ == "VERB" and lemma in _ATTENDING:
+            cand = self._attended_by(doc, sent, tok)
+            if cand:
+                yield cand
+                return
         if tok.pos_ == "VERB" and not self._light_use(tok, lemma):
             for sense in self.lex.verbs.get(lemma, ()):
                 cand = self._verbal(doc, sent, tok, sense, doc[tok.i:tok.i + 1], rejections)
@@ -1183,6 +1190,9 @@ class EventCoder:
             if pobj is not None:
                 name = doc[left:pobj.right_edge.i + 1]
                 participants = participants + [a for a in self._args(doc, [pobj], "of") if a.actor]
+        speakers = self._speakers_at(doc, tok)
+        if speakers:
+            participants = speakers  # "her speech at the debate and at the Summit": she took part
         named = any(t.pos_ == "PROPN" or t.ent_type_ in ("ORDINAL", "ORG", "GPE", "NORP", "EVENT")
                     or t.like_num for t in name if t.i != tok.i) or tok.text[:1].isupper()
         if not named:
@@ -1213,6 +1223,64 @@ class EventCoder:
         self._confidence(cand)
         return cand
 
+    def _attended_by(self, doc, sent, tok: Token) -> Candidate | None:
+        """"The meeting was attended by delegations of A, B and the Committee",
+        "It was attended by ...": those named took part in the gathering — the one
+        named as the subject, or, for "it", the gathering told last."""
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if agent is None or subj is None:
+            return None
+        if subj.lemma_.lower() in _GATHERING_NOUNS:
+            left = subj.left_edge.i
+            while left < subj.i and doc[left].dep_ in ("det", "poss"):
+                left += 1
+            gathering = doc[left:subj.right_edge.i + 1] if subj.right_edge.i < tok.i else doc[left:subj.i + 1]
+        elif subj.lower_ == "it":
+            told = [c for c in self._earlier if c.gathering is not None and c.sentence.end <= sent.start]
+            if not told:
+                return None
+            gathering = told[-1].gathering
+        else:
+            return None
+        sense = next((s for s in self.lex.nouns.get("meeting", ()) if s.get("gathering")), None)
+        # the named states, bodies and people of the list, however the parser nested it
+        # ("delegations of the authorities of A, B and the Committee of C")
+        index = doc._.mention_index or {}
+        named: dict[int, Arg] = {}
+        for t in agent.subtree:
+            m = index.get(t.i)
+            if m is not None and m.resolved.kind in ("state", "organisation", "person") and id(m) not in named:
+                named[id(m)] = Arg(t, m, "attended-by")
+        attendees = list(named.values()) or [a for a in self._args(doc, self._pobjs(agent), "attended-by") if a.actor]
+        if sense is None or not attendees:
+            return None
+        cand = Candidate(sense=sense, type="CONSULT", mode="multilateral", cameo=sense.cameo,
+                         trigger=doc[tok.i:tok.i + 1], anchor=tok, sentence=sent, sources=attendees, targets=[],
+                         rule="gathering:attended-by", gathering=gathering)
+        cand.reasons.append(f"those who attended '{gathering.text}'")
+        self._modality(doc, cand, tok)
+        self._places_and_times(doc, cand, [tok])
+        self._confidence(cand)
+        return cand
+
+    def _speakers_at(self, doc: Doc, gathering: Token) -> list[Arg]:
+        """Who spoke at a gathering named as the venue of a speech: "Ruiz's speech at
+        the debate and at the Summit" (the parser may hang the second venue anywhere
+        in the first one's phrase)."""
+        node = gathering
+        for _ in range(6):
+            if node.head.i == node.i:
+                return []
+            node = node.head
+            if node.pos_ == "VERB" and node.dep_ != "pobj":
+                return []  # a clause of its own
+            senses = self.lex.nouns.get(node.lemma_.lower(), ())
+            if node.pos_ == "NOUN" and any(s.get("requires_prep_at_gathering") for s in senses):
+                owners = [c for c in node.children if c.dep_ == "poss"]
+                return [a for a in self._args(doc, owners, "speaker") if a.actor]
+        return []
+
     def _gathering_of(self, verb: Token) -> Token | None:
         """The gathering an act took place at: "endorsed at the Astana summit";
         for "during the meeting", the meeting told before; "agreed during talks in
@@ -1233,7 +1301,7 @@ class EventCoder:
         if not all(c.dep_ == "det" for c in noun.lefts) or any(c.dep_ == "prep" for c in noun.children):
             return None
         return next((c for c in reversed(self._earlier) if c.gathering is not None
-                     and c.anchor.lemma_.lower() == noun.lemma_.lower()), None)
+                     and c.anchor.lemma_.lower() == noun.lemma_.lower() and c.rule != "gathering:attended-by"), None)
 
     def _gathering_participants(self, doc: Doc, verb: Token) -> list[Arg]:
         """For "endorsed at the Astana summit": the participants of the gathering, unnamed."""
