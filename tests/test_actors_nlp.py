@@ -238,6 +238,24 @@ def test_a_possessive_is_its_clauses_subject(events):
     assert meetings and one(meetings[0].source).name == "Ana Ruiz"
 
 
+@pytest.mark.parametrize("peer", ["colleague", "counterpart"])
+def test_the_minister_and_his_foreign_colleague_are_the_two_named_before(events, peer):
+    evts = events("Russian Foreign Minister Ivan Petrovsky held talks in Moscow with Kenyan Foreign Minister "
+                  f"Ana Ruiz. The Russian minister thanked his Kenyan {peer} for Nairobi's support.", PUBLISHED)
+    thanks = only(evts, "SUPPORT")
+    assert one(thanks.source).name == "Ivan Petrovsky"
+    assert one(thanks.target).name == "Ana Ruiz"
+    assert "counterpart" not in (one(thanks.target).role or "") and "colleague" not in (one(thanks.target).role or "")
+
+
+def test_the_secretary_general_of_one_body_is_not_another_bodys(events):
+    evts = events("UN Secretary-General Antonio Guterres met the SCO Secretary-General on Monday. "
+                  "The SCO Secretary General thanked Antonio Guterres for his support.", PUBLISHED)
+    thanks = only(evts, "SUPPORT")
+    assert one(thanks.target).name == "Antonio Guterres"
+    assert all(p.name != "Antonio Guterres" for p in thanks.source)
+
+
 # --- offsets -------------------------------------------------------------------------------------------
 
 TYPESET = ("In Astana on\u00a014\u00a0March\u00a02023, Foreign\u00a0Minister Sergey\u00a0Lavrov met President "

@@ -33,6 +33,10 @@ _GENERIC_ROLES = {"official", "officials", "diplomat", "leader", "side", "politi
 _DIPLOMATS = {"envoy", "diplomat"}
 _DIPLOMATIC_TITLES = {"ambassador", "envoy", "charge", "chargé", "consul", "diplomat", "high commissioner", "commissioner"}
 
+# a person named by the peer of another: "his Egyptian counterpart", "her Chinese colleague"
+_PEERS = {"counterpart", "colleague"}
+
+
 def _words(name: str | None) -> set[str]:
     return set(fold(name).replace(".", "").replace("-", " ").split()) if name else set()
 
@@ -109,6 +113,9 @@ def _compatible(desc: Mention, cand: Mention, kb=None) -> bool:
     if desc.role and cand.role:
         if _words(desc.role) <= _DIPLOMATS and _words(cand.role) & _DIPLOMATIC_TITLES:
             return True  # "the envoy" after "Japan's ambassador to China": news calls an ambassador so
+        if _words(desc.role) - {"the"} < _words(cand.role) and cand.kind == "person" and not desc.plural \
+                and not desc.org and desc.country not in (None, "IGO") and desc.country == cand.country:
+            return True  # "the Russian minister" after "Foreign Minister Sergey Lavrov"
         if kb is not None:
             ta, tb = kb.title(desc.role), kb.title(cand.role)
             if ta is not None and tb is not None and ta.id != tb.id:
@@ -149,6 +156,11 @@ class Coreference:
                 named.append(m)
             elif m.kind == "collective" and m.plural:
                 named.append(m)  # "Radical French farmers said they would ..."
+            elif m.kind == "collective" and m.country and doc[m.end - 1].lemma_.lower() in _PEERS:
+                # "thanked his Egyptian counterpart": the person of that country named before
+                m.antecedent = self._best(doc, m, named, lambda c: c.kind == "person" and c.resolved.country == m.country)
+                if m.antecedent is not None:
+                    m.role = None  # "counterpart" is no office: the person's own role stands
             elif m.kind == "description":
                 if m.antecedent is None:  # "the Ambassador of X, Ana Ruiz": linked where found
                     m.antecedent = self._best(doc, m, named, lambda c: _compatible(m, c, self.kb))
