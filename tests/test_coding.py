@@ -754,3 +754,15 @@ def test_a_headline_naming_the_host_of_a_gathering_is_that_gathering(extract):
     assert len(of_type(extract(text, PUBLISHED).events, "CONSULT")) == 1
     assert meeting.evidence.startswith("On 5 April 2023")
     assert [text[m.start:m.end] for m in meeting.mentions] == ["hosts"]
+
+
+def test_rebels_saying_their_president_must_act_demand_it(events):
+    demand = only(events("Ugandan rebels announced that President Ana Ruiz must resign before they disarm.",
+                         PUBLISHED), "REQUEST")
+    assert names(demand.target) == {"Ana Ruiz"}
+
+
+def test_a_minister_saying_his_own_officials_must_act_demands_nothing_of_another(events):
+    evts = events("Chinese Foreign Minister Wang Lei said Chinese officials must communicate more with the public.",
+                  PUBLISHED)
+    assert not of_type(evts, "REQUEST")

@@ -1496,8 +1496,10 @@ class EventCoder:
         targets = [t for t in targets if all(t.actor is not s.actor for s in speakers)]
         # "we all should talk", "the leaders (ours too) should communicate": a general
         # maxim that binds the speaker's own side is no request to another
-        own = {s.actor.country for s in speakers if s.actor and s.actor.country}
-        if not targets or any(t.actor.country in own for t in targets) or subj.lower_ in ("we", "they", "everyone"):
+        # (but rebels telling their president he must act address the other side)
+        own = {(s.actor.country, s.actor.sector) for s in speakers if s.actor and s.actor.country}
+        if not targets or any((t.actor.country, t.actor.sector) in own for t in targets) \
+                or subj.lower_ in ("we", "they", "everyone"):
             return None
         return self._said(doc, sent, tok, "REQUEST", "100", speakers, targets,
                           f"obligation:{tok.lemma_.lower()}-that-must", 0.5, embeds=True)
