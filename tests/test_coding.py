@@ -766,3 +766,9 @@ def test_a_minister_saying_his_own_officials_must_act_demands_nothing_of_another
     evts = events("Chinese Foreign Minister Wang Lei said Chinese officials must communicate more with the public.",
                   PUBLISHED)
     assert not of_type(evts, "REQUEST")
+
+
+def test_a_body_named_forum_is_no_gathering_unless_told_to_have_met(events):
+    evts = events("The Pan-African Lawyers Forum criticised Kenya on Monday.", PUBLISHED)
+    assert not of_type(evts, "CONSULT")
+    assert of_type(events("The Shangri-La Dialogue forum was held in Singapore on Monday.", PUBLISHED), "CONSULT")

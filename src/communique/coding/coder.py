@@ -105,6 +105,9 @@ _REMOVED_FROM = {"expel", "suspend", "dismiss", "remove", "exclude", "oust", "ba
 # "visited Moscow to attend the meeting": journeys and the gatherings they were for
 _JOURNEYS = {"visit", "travel", "fly", "go", "come", "arrive", "head", "leave", "depart", "return", "stop"}
 _ATTENDING = {"attend", "join", "participate"}
+# verbs that tell that a gathering took place: "held a forum", "the conference opened"
+_GATHERING_VERBS = {"hold", "attend", "host", "convene", "open", "organise", "organize", "take", "begin", "start",
+                    "end", "close", "conclude", "co-chair", "chair", "address", "join", "launch", "stage", "gather"}
 
 
 # subordinators of clauses that tell the circumstances of an act, not its content
@@ -1069,8 +1072,6 @@ class EventCoder:
                 return reject(f"'{light.lemma_}' is not a light verb for {sense.key}")
             if sense.get("requires_joint") and not self._joint(tok, light):
                 return reject("one side's manoeuvres, not a joint act")
-            if light.lemma_.lower() == "have" and any(c.dep_ == "aux" for c in light.children) and False:
-                pass
             sources = self._subjects(doc, light)
             passive = any(c.dep_ in _PASS_SUBJ for c in light.children)
             if passive:
@@ -1207,11 +1208,11 @@ class EventCoder:
         acl = next((c for c in tok.children if c.dep_ == "acl"), None)
         if acl is not None:
             self._modality(doc, cand, acl)
-        if sense.get("requires_held") and acl is None and not any(
-                c.dep_ == "prep" and c.lower_ in ("in", "at") for c in tok.children):
-            # "the forum" without "held in..." may be the current one, already coded
-            if tok.head.dep_ != "pobj" and tok.dep_ not in ("pobj",):
-                pass
+        if sense.get("requires_held") and not self._took_place(tok, acl):
+            # "the Lawyers Forum criticised ...": a body so named, not a gathering told to have met
+            if self.explain:
+                rejections.append(Rejection(tok, sense, "not told to have taken place"))
+            return None
         self._places_and_times(doc, cand, [tok] + ([acl] if acl is not None else []))
         # "the Bishkek summit": the place in its name
         index = doc._.mention_index or {}
@@ -1222,6 +1223,17 @@ class EventCoder:
                 cand.place_tokens.append(c)
         self._confidence(cand)
         return cand
+
+    @staticmethod
+    def _took_place(tok: Token, acl: Token | None) -> bool:
+        """Whether the text tells that a forum or conference took place: it was held
+        (or opened, attended, hosted ...), it has a place, or something happened at,
+        during or on the sidelines of it."""
+        if acl is not None or any(c.dep_ == "prep" and c.lower_ in ("in", "at") for c in tok.children):
+            return True
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("at", "during", "of", "to", "on", "before", "after", "for"):
+            return True
+        return tok.dep_ in ("dobj", "nsubjpass", "nsubj", "conj") and tok.head.lemma_.lower() in _GATHERING_VERBS
 
     def _attended_by(self, doc, sent, tok: Token) -> Candidate | None:
         """"The meeting was attended by delegations of A, B and the Committee",
