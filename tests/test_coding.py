@@ -772,3 +772,16 @@ def test_a_body_named_forum_is_no_gathering_unless_told_to_have_met(events):
     evts = events("The Pan-African Lawyers Forum criticised Kenya on Monday.", PUBLISHED)
     assert not of_type(evts, "CONSULT")
     assert of_type(events("The Shangri-La Dialogue forum was held in Singapore on Monday.", PUBLISHED), "CONSULT")
+
+
+@pytest.mark.parametrize("sentence, type_, cameo", [
+    ("Kenyan police abused the protesters on Monday.", "ASSAULT", "182"),
+    ("The soldiers sexually abused two women.", "ASSAULT", "1821"),
+    ("Kenya stands firmly with Uganda.", "SUPPORT", "051"),
+])
+def test_a_sense_that_needs_an_adverb_applies_only_with_it(events, sentence, type_, cameo):
+    assert only(events(sentence, PUBLISHED), type_).cameo == cameo
+
+
+def test_standing_with_ones_weapons_is_no_support(events):
+    assert not of_type(events("The troops stand with their weapons at the border.", PUBLISHED), "SUPPORT")

@@ -40,3 +40,19 @@ def test_every_plover_mode_can_be_coded():
     reachable |= {(t, m) for t, table in lex.derived_modes.items() for m in table.values()}
     missing = [(t, m) for t, pt in plover_types().items() for m in pt.modes if (t, m) not in reachable]
     assert missing == []
+
+
+def test_every_constraint_the_lexicon_accepts_is_applied_by_the_coder():
+    """A constraint the loader accepts but no code reads would silently do nothing
+    (as 'requires_gathering', 'requires_held' and 'requires_adv_any' once did)."""
+    import re
+    from pathlib import Path
+
+    import communique.coding.coder as coder
+    import communique.pipeline as pipeline
+    from communique.coding.lexicon import KNOWN_KEYS
+
+    code = Path(coder.__file__).read_text() + Path(pipeline.__file__).read_text()
+    structural = {"type", "mode", "cameo", "target", "lemmas"}  # read by the loader itself
+    unread = sorted(k for k in KNOWN_KEYS - structural if not re.search(rf"[\"']{k}[\"']", code))
+    assert not unread, f"accepted but never applied: {unread}"

@@ -822,6 +822,12 @@ class EventCoder:
             return reject(f"object is a {obj_mention.resolved.kind}")
         if sense.get("requires_prep") and sense.get("requires_prep") not in preps:
             return reject(f"needs '{sense.get('requires_prep')}'")
+        if sense.get("requires_adv_any"):
+            # "sexually abused", "stood firmly by", "stand in solidarity with"
+            near = {c.lemma_.lower() for c in tok.children if c.dep_ in ("advmod", "npadvmod")} | {
+                o.lemma_.lower() for p in tok.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"}
+            if not near & set(sense.get("requires_adv_any")):
+                return reject(f"needs one of {sorted(sense.get('requires_adv_any'))}")
         wanted = set(sense.get("requires_prep_any") or ())
         if wanted and not any(p in preps and not all(o.ent_type_ in ("DATE", "TIME") for o in self._pobjs(preps[p]))
                               for p in wanted):

@@ -12,14 +12,14 @@ import yaml
 # Every constraint a sense may carry; the loader refuses unknown keys so that a
 # typo in the data file cannot silently switch a constraint off.
 KNOWN_KEYS = {
-    "type", "mode", "cameo", "target", "reciprocal", "reverse", "speech_act", "embeds",
+    "type", "mode", "cameo", "target", "reciprocal", "reverse", "embeds",
     "requires_object", "requires_actor_arg", "requires_prep", "requires_prep_any", "requires_prep_lemma",
-    "forbid_prep", "object_lemmas", "object_lemmas_any", "not_object_lemmas", "forbid_object_lemmas",
+    "object_lemmas", "object_lemmas_any", "not_object_lemmas", "forbid_object_lemmas",
     "object_kinds", "object_kinds_not", "forbid_object_kinds", "forbid_object", "requires_complement",
     "forbid_complement_lemmas", "forbid_aux", "requires_adv_any", "subject_kinds", "subject_sectors",
     "requires_threat", "requires_source", "requires_military_source", "requires_oprd_negative",
     "requires_location_or_visit", "nominal", "nominal_poss", "plural_only", "light_only",
-    "requires_compound_any", "requires_amod_any", "gathering", "requires_held", "requires_named",
+    "requires_compound_any", "requires_amod_any", "gathering", "requires_held",
     "requires_gathering", "lemmas", "requires_visit_word", "author_from", "requires_prep_at_gathering",
     "nominal_participle", "requires_actor_target", "requires_group_of", "requires_sentence_lemma", "forbid_complement", "stance",
     "future_pledge", "requires_joint", "at_source_seat",
