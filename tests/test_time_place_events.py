@@ -271,3 +271,12 @@ def test_a_place_stated_in_the_acts_own_sentence_is_kept(events):
     evts = events("Rebels killed two soldiers on Monday in Bamako. "
                   "The clash took place in the Sahel region of Niger.", PUBLISHED)
     assert only(evts, "ASSAULT").location.name == "Bamako"
+
+
+def test_an_act_one_is_thanked_for_was_done_before_and_takes_no_date_from_the_story(events):
+    evts = events("Foreign Minister Ana Ruiz met President Tomas Berg in Lima on Monday. "
+                  "She thanked him for inviting her to the Andean Forum.", PUBLISHED)
+    invitation = only(evts, "AGREE")
+    assert invitation.date is None
+    assert invitation.location is None
+    assert date_of(only(evts, "SUPPORT")) is not None

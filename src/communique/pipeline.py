@@ -805,6 +805,9 @@ class Pipeline:
             return False
         if tok.pos_ == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _APPRAISING:
             return True  # "praised the Secretary-General's speech at the debate": an earlier act, judged now
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in _APPRAISING | {
+                "thank", "blame", "accuse", "punish", "sanction", "reward"}:
+            return True  # "thanked her for inviting him", "criticised them for arresting ...": done before
         return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN")
 
     @staticmethod
