@@ -519,8 +519,8 @@ class Pipeline:
         entry = self.kb.country(country)
         if entry is None:
             return
-        event.target = [Participant(actor_id=f"state:{country}", name=entry.name, kind="state", country=country, role=None, org=None,
-                                    sector="GOV", span=span, rule=rule)]
+        event.target = [Participant(actor_id=f"state:{country}", name=entry.name, kind="state", country=country,
+                                    sector="GOV", role=None, org=None, span=span, rule=rule)]
 
     @staticmethod
     def _domestic_country(event: Event, unknown: list[Participant]) -> tuple[set[str], str, list[Participant]]:

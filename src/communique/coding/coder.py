@@ -1800,6 +1800,7 @@ class EventCoder:
             args = [a for a in self._args(doc, self._pobjs(of), "object-agent") if a.actor]
             if args:
                 return args
+        obj_preps = self._object_preps(dobj) if dobj is not None else {}
         for slot in sense.target:
             if slot in ("dobj", "dobj_actor", "dobj_owner"):
                 if dobj is None:
@@ -1822,8 +1823,8 @@ class EventCoder:
                 args = [a for a in self._args(doc, d, "indirect-object") if a.actor]
                 if args:
                     return args
-            elif slot in preps or (dobj is not None and slot in self._object_preps(dobj)):
-                prep = preps.get(slot) or self._object_preps(dobj)[slot]
+            elif slot in preps or slot in obj_preps:
+                prep = preps.get(slot) or obj_preps[slot]
                 args = [a for a in self._args(doc, self._pobjs(prep), slot) if a.actor]
                 if args:
                     return args

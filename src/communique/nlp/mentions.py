@@ -669,7 +669,7 @@ class MentionFinder:
                     s = prev.start
                 elif doc[s - 1].tag_ == "POS" and s - 2 >= sp.sent.start and label_at.get(s - 2) is not None:
                     s = label_at[s - 2].start
-                elif (k := self._portfolio_words_before(doc, s, sp.end, sp.sent.start, taken)) is not None:
+                elif (k := self._portfolio_words_before(doc, s, sp.end, sp.sent.start, taken, label_at)) is not None:
                     s = k  # "the United Nations Emergency Relief Coordinator", "the UN refugee envoy"
                 else:
                     break
@@ -701,15 +701,16 @@ class MentionFinder:
             yield m
 
     @staticmethod
-    def _portfolio_words_before(doc: Doc, start: int, head_end: int, sent_start: int, taken: set[int]) -> int | None:
+    def _portfolio_words_before(doc: Doc, start: int, head_end: int, sent_start: int, taken: set[int],
+                                label_at) -> int | None:
         """Where a title's organisation or country stands before its portfolio
         words ("United Nations | Emergency Relief | Coordinator"): the start of
         that name when the knowledge base knows it, else None."""
-        ends = {sp.end: sp for sp in doc.spans.get("kb", []) if sp.label_ in {"IGO", "STATE", "DEMONYM", "SUBNATIONAL"}}
         k = start
         while True:
-            if k < start and k in ends:
-                return ends[k].start
+            named = label_at.get(k - 1) if k < start else None
+            if named is not None and named.end == k and named.label_ in {"IGO", "STATE", "DEMONYM", "SUBNATIONAL"}:
+                return named.start
             j = k - 1
             if j < sent_start or start - j > 3 or j in taken:
                 return None
