@@ -452,3 +452,17 @@ def test_an_unknown_body_whose_name_works_across_borders_is_non_governmental(eve
 def test_the_ilo_speaks_through_the_international_labour_office(events):
     criticism = only(events("The International Labour Office criticised Kenya on Monday.", PUBLISHED), "ACCUSE")
     assert one(criticism.source).country == "IGO"
+
+
+@pytest.mark.parametrize("sentence, type_, expected", [
+    ("French and Egyptian warships launched war games in the Mediterranean.", "COOPERATE", {"FRA", "EGY"}),
+    ("US and South Korean troops began joint military drills on Monday.", "COOPERATE", {"USA", "KOR"}),
+])
+def test_a_group_of_two_nationalities_is_both_countries_groups(events, sentence, type_, expected):
+    act = only(events(sentence, PUBLISHED), type_)
+    assert {p.country for p in act.source} == expected
+
+
+def test_officials_of_two_nationalities_meeting_in_one_capital_are_a_visit_by_the_others(events):
+    talks = only(events("Chinese and Russian officials held talks in Beijing.", PUBLISHED), "CONSULT")
+    assert {p.country for p in talks.source + talks.target} == {"CHN", "RUS"}

@@ -1714,6 +1714,7 @@ class EventCoder:
                 if m is not None and any(a.mention is m for a in out):
                     continue
                 out.append(Arg(member, m, how))
+                out.extend(Arg(member, partner, how) for partner in (m.resolved.members if m is not None else ()))
         return out
 
     def _subjects(self, doc: Doc, verb: Token, depth: int = 0) -> list[Arg]:

@@ -138,7 +138,7 @@ class Mention:
     rule: str = ""
     antecedent: "Mention | None" = None
     plural: bool = False
-    members: list["Mention"] = field(default_factory=list)  # for coordinated groups
+    members: list["Mention"] = field(default_factory=list)  # "US and South Korean troops": the other countries' troops
 
     @property
     def resolved(self) -> "Mention":
@@ -691,6 +691,8 @@ class MentionFinder:
                 m.country = self.kb.country_code_for(home) if home else None
             head = doc[sp.end - 1]
             m.plural = head.tag_ in ("NNS", "NNPS")
+            if m.plural and m.country:
+                self._add_partners(doc, m, head, label_at)  # "Chinese and Russian officials"
             named = self._name_after_title(doc, e, label_at, taken)
             if named is not None and not m.plural:
                 n0, n1 = named
@@ -699,6 +701,25 @@ class MentionFinder:
                 m.kb_id = kb_person.kb_id if kb_person else None
                 m.rule = "title-before-name:unrecognised-name"
             yield m
+
+    def _add_partners(self, doc: Doc, m: Mention, head: Token, label_at) -> None:
+        """"French and Egyptian warships", "US and South Korean troops": a group named
+        with two nationalities is two groups, one of each country (``m.members``)."""
+        words = [x for c in head.lefts if c.dep_ in ("amod", "compound", "nmod") for x in (c, *c.conjuncts)]
+        j = m.start - 1  # the parser may leave the first country outside the group's phrase
+        while j >= 1 and doc[j].lower_ in ("and", ",") and (prev := label_at.get(j - 1)) is not None:
+            words.append(doc[prev.start])
+            j = prev.start - 1
+        codes: list[str] = []
+        for x in words:
+            sp = label_at.get(x.i)
+            if sp is None or sp.label_ not in {"DEMONYM", "STATE"} or (sp.label_ == "DEMONYM" and _ethnic(doc, sp.start)):
+                continue
+            code = self.kb.country_code_for(sp.kb_id_)
+            if code and code != m.country and code not in codes:
+                codes.append(code)
+        m.members = [Mention(m.start, m.end, m.kind, country=code, sector=m.sector, role=m.role, plural=True,
+                             rule="collective:coordinated-nationality") for code in codes]
 
     @staticmethod
     def _portfolio_words_before(doc: Doc, start: int, head_end: int, sent_start: int, taken: set[int],
@@ -976,4 +997,6 @@ class MentionFinder:
             if subnational:
                 m.kind = "description"
                 m.rule = "description:subnational-government"
+            if country and m.plural:
+                self._add_partners(doc, m, tok, label_at)
             yield m
