@@ -394,8 +394,8 @@ def test_bombers_are_a_group_of_their_own_country(events):
 
 
 @pytest.mark.parametrize("sentence, country, rule", [
-    ("Some 3,000 workers of the Serbian Metalworkers' Union went on an open-ended strike on Monday.",
-     "SRB", "government-of-protesters"),
+    ("Dock workers of the Kenyan Ports Union went on an indefinite strike on Monday.",
+     "KEN", "government-of-protesters"),
     ("Hundreds of Kenyan farmers staged a sit-in outside the parliament.", "KEN", "government-of-protesters"),
     ("Students held a sit-in in Nairobi on Monday.", "KEN", "place-of-act"),
 ])
@@ -408,7 +408,7 @@ def test_a_protest_with_no_target_is_against_the_government_where_it_is_held(eve
 
 
 def test_one_protesters_nationality_does_not_say_whose_government_she_protests(events):
-    protest = only(events("Ana Ruiz, a Palestinian activist, joined protests at Columbia University.", PUBLISHED),
+    protest = only(events("Ana Ruiz, a Chilean student, joined protests at a London university.", PUBLISHED),
                    "PROTEST")
     assert not protest.target
 
@@ -423,12 +423,12 @@ def test_a_title_with_portfolio_words_after_its_organisation_is_the_organisation
 
 
 @pytest.mark.parametrize("sentence", [
-    "Foreign Minister Ana Ruiz held talks with leaders of Romania's new government on Monday.",
-    "Foreign Minister Ana Ruiz held talks with officials of the Romanian government on Monday.",
+    "Foreign Minister Ana Ruiz held talks with ministers of Peru's new cabinet on Monday.",
+    "Foreign Minister Ana Ruiz held talks with officials of the Peruvian government on Monday.",
 ])
 def test_people_of_a_body_named_after_them_are_of_its_country(events, sentence):
     talks = only(events(sentence, PUBLISHED), "CONSULT")
-    assert one(talks.target).country == "ROU"
+    assert one(talks.target).country == "PER"
 
 
 def test_a_militant_network_is_no_country_of_the_sentence(events):
@@ -438,7 +438,7 @@ def test_a_militant_network_is_no_country_of_the_sentence(events):
 
 def test_who_threatens_to_act_on_a_capital_is_of_its_country(events):
     # the capital is the place of the act threatened, not a government addressed
-    threat = only(events("President Ana Ruiz threatened to impose a curfew in Nairobi.", PUBLISHED), "THREATEN")
+    threat = only(events("President Ana Ruiz threatened to order a lockdown in Nairobi.", PUBLISHED), "THREATEN")
     assert one(threat.target).rule.startswith("place-of-act")
     assert one(threat.source).country == "KEN"
 
@@ -455,7 +455,7 @@ def test_the_ilo_speaks_through_the_international_labour_office(events):
 
 
 @pytest.mark.parametrize("sentence, type_, expected", [
-    ("French and Egyptian warships launched war games in the Mediterranean.", "COOPERATE", {"FRA", "EGY"}),
+    ("Greek and Italian warships began joint naval drills in the Aegean.", "COOPERATE", {"GRC", "ITA"}),
     ("US and South Korean troops began joint military drills on Monday.", "COOPERATE", {"USA", "KOR"}),
 ])
 def test_a_group_of_two_nationalities_is_both_countries_groups(events, sentence, type_, expected):
@@ -466,3 +466,11 @@ def test_a_group_of_two_nationalities_is_both_countries_groups(events, sentence,
 def test_officials_of_two_nationalities_meeting_in_one_capital_are_a_visit_by_the_others(events):
     talks = only(events("Chinese and Russian officials held talks in Beijing.", PUBLISHED), "CONSULT")
     assert {p.country for p in talks.source + talks.target} == {"CHN", "RUS"}
+
+
+def test_a_name_after_a_title_that_the_tagger_took_for_an_organisation_is_a_person(events):
+    # (the small model tags "Kiprop Awori" as an organisation)
+    refusal = only(events("Vice-President Kiprop Awori has declined to step down despite mounting criticism.",
+                          PUBLISHED), "REJECT")
+    officer = one(refusal.source)
+    assert (officer.name, officer.kind, officer.role) == ("Kiprop Awori", "person", "Vice-President")

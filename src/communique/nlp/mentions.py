@@ -657,7 +657,8 @@ class MentionFinder:
                 continue
             # a title used as a modifier ("SCO Member States", "minister-level talks") is not an actor
             nxt = doc[sp.end] if sp.end < len(doc) else None
-            if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.i not in taken and nxt.ent_type_ != "PERSON":
+            if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and nxt.i not in taken and nxt.ent_type_ != "PERSON" \
+                    and not self._name_taken_for_org(doc, nxt, label_at):
                 continue
             # extend left over modifiers (the SCO / Chinese / Uzbek) and right over "of X"
             s = sp.start
@@ -903,6 +904,16 @@ class MentionFinder:
             if m is not None and m.start < tok.i and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
                 yield Mention(tok.i, tok.i + 1, "person", name=tok.text, name_start=tok.i, name_end=tok.i + 1,
                               rule="surname-of-earlier-name")
+
+    @staticmethod
+    def _name_taken_for_org(doc: Doc, tok: Token, label_at) -> bool:
+        """"Vice-President Moody Awori": two or three capitalised words after a title
+        that the NER called an organisation, with no word of an organisation's name
+        and unknown to the knowledge base, are a person's name."""
+        ent = next((e for e in doc.ents if e.start == tok.i), None)
+        return ent is not None and ent.label_ == "ORG" and 2 <= len(ent) <= 3 \
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha and label_at.get(t.i) is None
+                    for t in ent) and sector_from_words(ent.text) is None
 
     @staticmethod
     def _name_after_title(doc: Doc, end: int, label_at, taken: set[int]) -> tuple[int, int] | None:
