@@ -601,21 +601,30 @@ def test_strikes_on_military_positions_target_the_country_they_are_in(events):
     assert countries(attack.target) == {"SYR"}
 
 
-def test_an_object_moved_after_an_as_phrase_is_still_the_object(events):
-    criticism = only(events("Albania on Friday denounced as an ugly crime Serbia's crackdown on the protesters.",
-                            PUBLISHED), "ACCUSE")
-    assert countries(criticism.target) == {"SRB"}
+def test_an_object_moved_after_an_as_phrase_is_still_the_object():
+    """"Ghana denounced as a crime Togo's crackdown": the small model sometimes parses
+    the moved object as an apposition of the "as" phrase; it is the object."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from communique.coding.coder import EventCoder
+
+    words = ["Ghana", "denounced", "as", "a", "crime", "Togo", "'s", "crackdown", "."]
+    heads = [1, 1, 1, 4, 2, 7, 5, 4, 1]
+    deps = ["nsubj", "ROOT", "prep", "det", "pobj", "poss", "case", "appos", "punct"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    assert EventCoder._dobj(doc[1]).text == "crackdown"
 
 
 def test_a_withdrawal_of_forces_from_a_country_targets_that_country(events):
-    pullout = only(events("France began the withdrawal of some invasion forces from Mali on Friday.",
+    pullout = only(events("France began the withdrawal of some combat units from Mali on Friday.",
                           PUBLISHED), "RETREAT")
     assert countries(pullout.target) == {"MLI"}
 
 
 @pytest.mark.parametrize("sentence, type_, target", [
-    ("Britain mobilized army reservists for a possible war against Iraq on Tuesday.", "MOBILIZE", "IRQ"),
-    ("North Korea has trained hackers capable of launching attacks against South Korea.", "MOBILIZE", "KOR"),
+    ("Armenia mobilized army reservists for a possible conflict against Azerbaijan on Friday.", "MOBILIZE", "AZE"),
+    ("Iran has trained fighters capable of launching raids against Israel.", "MOBILIZE", "ISR"),
 ])
 def test_an_adversary_named_by_against_in_a_purpose_is_the_target(events, sentence, type_, target):
     act = only(events(sentence, PUBLISHED), type_)
@@ -630,9 +639,8 @@ def test_against_in_a_clause_with_its_own_subject_names_no_target(events):
 
 
 @pytest.mark.parametrize("sentence, type_", [
-    ("President Ana Ruiz resigned on Sunday as the opposition threatened to storm her residence in Tbilisi.",
-     "RETREAT"),
-    ("President Ana Ruiz agreed to resign without returning to Kyrgyzstan.", "AGREE"),
+    ("Prime Minister Ana Ruiz resigned on Friday as protesters vowed to occupy her office in Lima.", "RETREAT"),
+    ("Governor Ana Ruiz agreed to resign without ever going back to Peru.", "AGREE"),
 ])
 def test_a_place_in_a_circumstance_of_the_act_is_not_its_target(events, sentence, type_):
     act = only(events(sentence, PUBLISHED), type_)
@@ -663,8 +671,7 @@ def test_a_stance_stated_with_a_participle_is_held_by_its_subject(events, senten
 
 
 def test_as_opposed_to_opposes_nothing(events):
-    assert not events("Training of Turkish pilots would be in Moscow, as opposed to decades of US training.",
-                      PUBLISHED)
+    assert not events("Kenya chose Chinese trains, as opposed to decades of British rolling stock.", PUBLISHED)
 
 
 def test_a_demanded_withdrawal_is_demanded_of_those_to_withdraw(events):
@@ -678,23 +685,22 @@ def test_a_demand_that_a_party_act_is_made_of_that_party(events):
 
 
 def test_part_of_a_programme_keeps_the_programmes_beneficiary(events):
-    suspension = only(events("Japan suspended part of its aid program for Myanmar.", PUBLISHED), "SANCTION")
-    assert countries(suspension.target) == {"MMR"}
+    suspension = only(events("Japan suspended part of its development aid program for Laos.", PUBLISHED), "SANCTION")
+    assert countries(suspension.target) == {"LAO"}
 
 
 def test_a_place_on_the_objects_phrase_is_where_the_act_was_done(events):
-    attack = only(events("Taliban guerrillas blew up three power lines leading into Kabul.", PUBLISHED), "ASSAULT")
-    assert countries(attack.target) == {"AFG"}
+    attack = only(events("Rebels blew up three main water pipes leading into Mombasa.", PUBLISHED), "ASSAULT")
+    assert countries(attack.target) == {"KEN"}
 
 
 def test_a_states_ally_is_not_that_state(events):
-    killing = only(events("Hezbollah guerrillas killed a commander of Israel's militia ally on Sunday.", PUBLISHED),
-                   "ASSAULT")
-    assert "ISR" not in countries(killing.target)
+    killing = only(events("Rebels killed a commander of Russia's militia ally on Friday.", PUBLISHED), "ASSAULT")
+    assert "RUS" not in countries(killing.target)
 
 
 def test_a_network_named_before_its_leaders_name_is_the_actor(events):
-    threat = only(events("Osama bin Laden's al-Qaeda network threatened the United States.", PUBLISHED), "THREATEN")
+    threat = only(events("Abu Bakr's al-Qaeda network threatened France.", PUBLISHED), "THREATEN")
     assert names(threat.source) == {"al-Qaeda"}
 
 
@@ -756,10 +762,11 @@ def test_a_headline_naming_the_host_of_a_gathering_is_that_gathering(extract):
     assert [text[m.start:m.end] for m in meeting.mentions] == ["hosts"]
 
 
-def test_rebels_saying_their_president_must_act_demand_it(events):
-    demand = only(events("Ugandan rebels announced that President Ana Ruiz must resign before they disarm.",
-                         PUBLISHED), "REQUEST")
-    assert names(demand.target) == {"Ana Ruiz"}
+def test_rebels_saying_their_government_must_act_demand_it(events):
+    demand = only(events("Chadian rebels announced that the Chadian government must hold elections before they "
+                         "disarm.", PUBLISHED), "REQUEST")
+    assert countries(demand.target) == {"TCD"}
+    assert {p.sector for p in demand.target} == {"GOV"}
 
 
 def test_a_minister_saying_his_own_officials_must_act_demands_nothing_of_another(events):

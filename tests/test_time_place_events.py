@@ -262,9 +262,9 @@ def test_where_the_fighting_broke_out_places_the_killing_told_before(events):
 
 def test_an_unknown_place_in_a_known_region_is_named_as_the_text_names_it(events):
     evts = events("A border guard was killed in a clash with rebels on Tuesday. "
-                  "The firefight broke out in the Kekh area close to the Tajik city of Isfara.", PUBLISHED)
+                  "The firefight broke out in the Sangvor area close to the Tajik city of Khujand.", PUBLISHED)
     killing = only(evts, "ASSAULT")
-    assert (killing.location.name, killing.location.country) == ("Kekh area", "TJK")
+    assert (killing.location.name, killing.location.country) == ("Sangvor area", "TJK")
 
 
 def test_a_place_stated_in_the_acts_own_sentence_is_kept(events):
