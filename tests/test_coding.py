@@ -177,11 +177,11 @@ def test_light_verb_constructions_code_the_noun_with_the_verbs_subject_as_source
 
 
 def test_expressing_appreciation_of_a_states_efforts_supports_that_state(events):
-    evts = events("Secretary-General Antonio Guterres expressed appreciation of Qatar's mediation efforts.", PUBLISHED)
+    evts = events("Secretary-General Antonio Guterres expressed appreciation of Oman's peace efforts.", PUBLISHED)
     praise = only(evts, "SUPPORT")
     assert names(praise.source) == {"Antonio Guterres"}
     assert countries(praise.source) == {"IGO"}
-    assert countries(praise.target) == {"QAT"}
+    assert countries(praise.target) == {"OMN"}
 
 
 # --- word sense ---------------------------------------------------------------------------
@@ -287,8 +287,8 @@ def test_a_stated_intent_to_do_harm_on_a_condition_is_a_threat(events):
 
 
 def test_a_warning_that_something_will_no_longer_be_tolerated_is_a_threat(events):
-    threat = only(events("The interior minister warned that police will no longer tolerate rallies by the "
-                         "opposition.", PUBLISHED), "THREATEN")
+    threat = only(events("The defence minister warned that the army will no longer tolerate marches by the "
+                         "separatists.", PUBLISHED), "THREATEN")
     assert threat.asserted
     assert not of_type(events("The interior minister warned that rallies will grow.", PUBLISHED), "THREATEN")
 
@@ -304,14 +304,14 @@ def test_pushing_to_do_something_oneself_is_no_demand(events):
 
 
 def test_participating_in_a_parade_is_no_meeting(events):
-    evts = events("An Indian navy contingent participated in the National Day parade in Port Louis.", PUBLISHED)
+    evts = events("A Chinese navy contingent participated in the Independence Day parade in Dili.", PUBLISHED)
     assert not of_type(evts, "CONSULT")
     assert of_type(events("Indian diplomats participated in the conference in Port Louis on Monday.", PUBLISHED),
                    "CONSULT")
 
 
 def test_days_or_rounds_of_an_act_are_that_act(events):
-    games = only(events("French and Egyptian warships on Monday launched ten days of war games.", PUBLISHED),
+    games = only(events("Greek and Italian warships on Friday launched five days of war games.", PUBLISHED),
                  "COOPERATE")
     assert games.asserted
     talks = only(events("Kenya and Uganda held two rounds of talks in Nairobi on Monday.", PUBLISHED), "CONSULT")
@@ -344,7 +344,7 @@ def test_conduct_described_as_wrong_is_criticism_of_whoever_did_it(events, sente
 
 
 def test_an_envoy_defending_his_own_countrys_cooperation_is_not_praising_another(events):
-    text = ("Russian Ambassador Ivan Petrovsky told the council that the two countries' cooperation with "
+    text = ("Russian Ambassador Ivan Petrovsky told the assembly that the two neighbours' partnership with "
             "Russia is constructive.")
     assert not of_type(events(text, PUBLISHED), "SUPPORT")
 
@@ -373,7 +373,7 @@ def test_offering_condolences_is_support_and_offering_a_counterargument_a_reject
 
 def test_a_summoned_envoy_is_summoned_to_the_summoners_capital_and_the_envoy_is_the_ambassador(events):
     text = ("TOKYO, May 8 - Beijing summoned Tomas Berg, Sweden's ambassador to China, on Monday to lodge a "
-            "protest, while the envoy offered a counterargument.")
+            "protest, while the diplomat offered a counterargument.")
     evts = events(text, PUBLISHED)
     summons = only(evts, "ACCUSE")
     assert summons.location is not None and summons.location.country == "CHN"
@@ -382,7 +382,7 @@ def test_a_summoned_envoy_is_summoned_to_the_summoners_capital_and_the_envoy_is_
 
 
 def test_what_an_agreement_is_about_is_not_its_other_party(events):
-    deal = only(events("Kenyan officials signed an agreement to jointly combat attacks by Somali militants.",
+    deal = only(events("Kenyan officials signed an accord to jointly fight raids by Somali militants.",
                        PUBLISHED), "SUPPORT")
     assert not deal.target
 
@@ -415,7 +415,7 @@ def test_congratulations_conveyed_to_a_named_person_go_to_that_person_from_their
 
 
 @pytest.mark.parametrize("sentence", [
-    "The ambassador said he would make every effort to strengthen bilateral cooperation.",
+    "The envoy said she would make every effort to deepen trade ties.",
     "China will spare no effort to support the peace talks.",
 ])
 def test_a_promise_of_every_effort_is_a_pledge(events, sentence):
@@ -623,7 +623,7 @@ def test_a_withdrawal_of_forces_from_a_country_targets_that_country(events):
 
 
 @pytest.mark.parametrize("sentence, type_, target", [
-    ("Armenia mobilized army reservists for a possible conflict against Azerbaijan on Friday.", "MOBILIZE", "AZE"),
+    ("Armenia mobilized its reserve troops ahead of a war against Azerbaijan on Friday.", "MOBILIZE", "AZE"),
     ("Iran has trained fighters capable of launching raids against Israel.", "MOBILIZE", "ISR"),
 ])
 def test_an_adversary_named_by_against_in_a_purpose_is_the_target(events, sentence, type_, target):
@@ -792,3 +792,9 @@ def test_a_sense_that_needs_an_adverb_applies_only_with_it(events, sentence, typ
 
 def test_standing_with_ones_weapons_is_no_support(events):
     assert not of_type(events("The troops stand with their weapons at the border.", PUBLISHED), "SUPPORT")
+
+
+@pytest.mark.parametrize("verb", ["hashed", "worked"])
+def test_hashing_or_working_out_a_deal_is_agreeing_on_it(events, verb):
+    deal = only(events(f"Kenya and Uganda {verb} out a trade deal on Monday.", PUBLISHED), "AGREE")
+    assert countries(deal.source) == {"KEN", "UGA"}

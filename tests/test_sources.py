@@ -38,7 +38,7 @@ def test_the_party_one_is_expelled_from_expelled_him(events):
 
 
 def test_who_issues_warnings_demanding_something_demands_it(events):
-    demand = of_type(events("Pyongyang issued a series of warnings demanding that Washington change its stance.",
+    demand = of_type(events("Pyongyang issued a string of warnings demanding that Seoul change its policy.",
                             PUBLISHED), "REQUEST")
     assert demand
     assert {p.country for p in demand[0].source} == {"PRK"}
@@ -55,7 +55,7 @@ def test_a_states_envoy_to_the_un_acts_for_the_state(events):
 
 
 def test_what_a_plan_is_for_has_not_happened(extract):
-    evts = extract("The European Commission has proposed a plan for rearming Europe and supporting Ukraine.",
+    evts = extract("The European Commission has proposed a plan for rebuilding ports and supporting Moldova.",
                    PUBLISHED).events
     support = of_type(evts, "SUPPORT")
     assert support and not any(e.asserted for e in support)
@@ -74,7 +74,7 @@ def test_an_attempted_assassination_is_an_assault(events):
 
 
 def test_willing_to_withdraw_troops_is_an_offer_not_a_threat(events):
-    evts = events("Armenia says it is willing to withdraw its troops from the disputed border area.", PUBLISHED)
+    evts = events("Armenia says it is willing to pull its troops out of the contested border villages.", PUBLISHED)
     assert of_type(evts, "AGREE") and not of_type(evts, "THREATEN")
 
 
@@ -84,7 +84,7 @@ def test_institutions_act_unnamed(events):
 
 
 def test_part_of_a_group_is_of_the_group_named_last(events):
-    evts = events("Soldiers shot dead two militants, and four of them blew themselves up.", PUBLISHED)
+    evts = events("Soldiers shot dead three gunmen, and two of them blew themselves up.", PUBLISHED)
     assert {p.sector for e in evts if e.type == "ASSAULT" and e.mode == "explosives" for p in e.source} == {"REB"}
 
 
@@ -99,8 +99,8 @@ def test_the_arrested_is_not_the_one_condemned(events):
 
 
 def test_one_violent_act_told_with_two_verbs_and_a_noun_is_one_event(events):
-    evts = events("One Tajik border guard was killed and three were wounded in a clash with Kyrgyz border guards "
-                  "on Tuesday.", PUBLISHED)
+    evts = events("One Kyrgyz border guard was killed and two were wounded in a clash with Tajik border guards "
+                  "on Friday.", PUBLISHED)
     assert len(of_type(evts, "ASSAULT")) == 1
 
 
@@ -118,7 +118,7 @@ def test_a_spokesman_saying_what_his_state_does_is_its_actor(events):
 
 
 def test_a_forecast_about_talks_is_no_praise(events):
-    assert not of_type(events('"It will be a very productive round of conversations," Ana Ruiz said.', PUBLISHED),
+    assert not of_type(events('"It will be a very useful round of discussions," Ana Ruiz said.', PUBLISHED),
                        "SUPPORT")
 
 
@@ -129,7 +129,7 @@ def test_the_foreign_minister_is_not_the_prime_minister(events):
 
 
 def test_a_necessity_is_not_a_pledge(events):
-    assert not events("At such moments it is important to support each other, Ana Ruiz said.", PUBLISHED)
+    assert not events("In hard times it is important to support each other, Ana Ruiz said.", PUBLISHED)
 
 
 def test_decisions_without_an_agent_are_the_meetings_told_before(events):
@@ -171,7 +171,7 @@ def test_a_decision_announced_is_the_act(events):
     evts = events("The Supreme Court decided to allow the opposition candidate Ana Ruiz to stand in the election.",
                   PUBLISHED)
     assert of_type(evts, "CONCEDE") and not of_type(evts, "AGREE")
-    evts = events("China has decided to impose sanctions on eleven American officials.", PUBLISHED)
+    evts = events("China has decided to impose sanctions on nine Canadian officials.", PUBLISHED)
     assert of_type(evts, "SANCTION") and not of_type(evts, "AGREE")
 
 

@@ -92,15 +92,15 @@ def test_a_date_qualifying_a_noun_does_not_date_the_act(events):
 
 
 def test_the_day_a_report_was_made_dates_the_act_it_announces(events):
-    sanction = only(events("On May 8, the United States said that it was placing sanctions on 11 officials.",
+    sanction = only(events("On May 8, the United States said that it was imposing sanctions on nine officials.",
                            PUBLISHED), "SANCTION")
     assert date_of(sanction) == ("2023-05-08", "day")
     assert {p.country for p in sanction.source} == {"USA"}
 
 
 def test_a_deal_worked_out_during_talks_is_theirs_and_takes_their_date_and_place(events):
-    text = ("The ministers referred to a framework hashed out by Presidents Emmanuel Macron and Cyril Ramaphosa "
-            "during talks in the Kenyan city last year.")
+    text = ("The ministers referred to a roadmap worked out by Presidents Emmanuel Macron and Cyril Ramaphosa "
+            "during talks in the Kenyan port city last year.")
     evts = events(text, PUBLISHED)
     talks, deal = only(evts, "CONSULT"), only(evts, "AGREE")
     for e in (talks, deal):

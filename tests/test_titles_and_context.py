@@ -287,12 +287,12 @@ def test_a_headline_surname_is_the_person_named_in_the_lead(events):
 # --- titles of international organisations --------------------------------------------------
 
 
-def test_ministers_of_the_european_community_act_for_an_igo(events):
-    agreement = only(events("European Community foreign ministers agreed on Monday to lift the sanctions.",
+def test_ministers_of_the_european_union_act_for_an_igo(events):
+    agreement = only(events("European Union trade ministers agreed on Friday to lift the tariffs.",
                             PUBLISHED), "AGREE")
     ministers = one(agreement.source)
     assert ministers.name is None
-    assert (ministers.country, ministers.role) == ("IGO", "foreign ministers")
+    assert (ministers.country, ministers.role) == ("IGO", "trade ministers")
 
 
 def test_a_un_mediator_acts_for_an_igo(events):
@@ -308,9 +308,9 @@ def test_a_un_mediator_acts_for_an_igo(events):
 
 
 @pytest.mark.parametrize("sentence, type_, country", [
-    ("Serbia lifted the night curfew in Montenegro on Monday.", "CONCEDE", "MNE"),
-    ("The Red Cross suspended aid deliveries in Baghdad on Wednesday.", "SANCTION", "IRQ"),
-    ("Sudan's government on Sunday lifted the state of emergency in West Darfur.", "CONCEDE", "SDN"),
+    ("Serbia lifted the weekend curfew in Montenegro on Friday.", "CONCEDE", "MNE"),
+    ("The Red Cross suspended aid deliveries in Mosul on Friday.", "SANCTION", "IRQ"),
+    ("Sudan's government on Friday lifted the state of emergency in North Darfur.", "CONCEDE", "SDN"),
 ])
 def test_an_act_done_to_a_place_targets_its_country(events, sentence, type_, country):
     act = only(events(sentence, PUBLISHED), type_)
@@ -335,7 +335,7 @@ def test_a_place_alone_does_not_make_an_attack_an_event(events):
 
 @pytest.mark.parametrize("sentence, country", [
     ("Ethnic Albanians in Serbia demanded a referendum on Monday.", "SRB"),
-    ("Ethnic Albanian guerrillas operating in Macedonia attacked a police station on Monday.", "MKD"),
+    ("Ethnic Armenian fighters operating in Azerbaijan attacked a police station on Friday.", "AZE"),
 ])
 def test_an_ethnic_group_belongs_where_the_text_places_it(events, sentence, country):
     act = [e for e in events(sentence, PUBLISHED) if e.type in ("REQUEST", "ASSAULT")][0]
@@ -363,7 +363,7 @@ def test_people_a_countrys_courts_or_police_act_on_are_in_that_country(events, s
 
 @pytest.mark.parametrize("sentence", [
     "A French minister criticised the activists on Monday.",
-    "Senator Ana Ruiz called on the Communist leadership to define its claims.",
+    "Senator Ana Ruiz called on the Communist leadership to explain its maritime plans.",
 ])
 def test_people_a_minister_or_senator_speaks_to_may_be_foreign(events, sentence):
     act = [e for e in events(sentence, PUBLISHED) if e.type in ("ACCUSE", "REQUEST")][0]
@@ -414,7 +414,7 @@ def test_one_protesters_nationality_does_not_say_whose_government_she_protests(e
 
 
 @pytest.mark.parametrize("sentence", [
-    "The United Nations Emergency Relief Coordinator urged Sudan to open the roads.",
+    "The United Nations Humanitarian Affairs Coordinator urged Sudan to open the roads.",
     "The UN refugee envoy urged Kenya to keep the camps open.",
 ])
 def test_a_title_with_portfolio_words_after_its_organisation_is_the_organisations(events, sentence):
