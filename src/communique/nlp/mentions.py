@@ -907,11 +907,16 @@ class MentionFinder:
 
     @staticmethod
     def _name_taken_for_org(doc: Doc, tok: Token, label_at) -> bool:
-        """"Vice-President Moody Awori": two or three capitalised words after a title
+        """"Vice-President Kiprop Awori": two or three capitalised words after a title
         that the NER called an organisation, with no word of an organisation's name
         and unknown to the knowledge base, are a person's name."""
-        ent = next((e for e in doc.ents if e.start == tok.i), None)
-        return ent is not None and ent.label_ == "ORG" and 2 <= len(ent) <= 3 \
+        if tok.ent_iob_ != "B" or tok.ent_type_ != "ORG":
+            return False
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        ent = doc[tok.i:end]  # read off the token's entity tags, not a scan of every entity
+        return 2 <= len(ent) <= 3 \
             and all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha and label_at.get(t.i) is None
                     for t in ent) and sector_from_words(ent.text) is None
 
